@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "role", "date_joined", "muted_until", "suspended_until"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "email", "display_name"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (
+            "Lantern",
+            {
+                "fields": (
+                    "role",
+                    "display_name",
+                    "pronouns",
+                    "bio",
+                    "guidelines_version",
+                    "guidelines_accepted_at",
+                    "muted_until",
+                    "suspended_until",
+                    "approved_post_count",
+                )
+            },
+        ),
+    )

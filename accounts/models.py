@@ -1,0 +1,62 @@
+"""Who you are: a pseudonymous member, their role and the sanctions written onto them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member"
+    PEER_SPECIALIST = "peer_specialist", "Peer specialist"
+    MODERATOR = "moderator", "Moderator"
+    ADMIN = "admin", "Admin"
+
+
+class User(AbstractUser):
+    """A member. The username is a chosen pseudonym; the email is never shown to others."""
+
+    # Real names are not collected: AbstractUser's first/last name columns stay empty.
+    display_name = models.CharField(max_length=50, blank=True)
+    bio = models.TextField(max_length=500, blank=True)
+    pronouns = models.CharField(max_length=30, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    guidelines_version = models.PositiveIntegerField(null=True, blank=True)
+    guidelines_accepted_at = models.DateTimeField(null=True, blank=True)
+    # Sanctions are written here by community.services so the forum never imports community.
+    muted_until = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    # Counts posts a moderator approved or that were published directly; new members' first
+    # posts wait for review until this reaches the configured threshold.
+    approved_post_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", kwargs={"username": self.username})
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.MODERATOR, Role.ADMIN) or self.is_superuser
+
+    @property
+    def is_peer_specialist(self) -> bool:
+        return self.role == Role.PEER_SPECIALIST
+
+    def is_muted(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        return self.muted_until is not None and self.muted_until > now
+
+    def is_suspended(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        return self.suspended_until is not None and self.suspended_until > now

@@ -1,0 +1,37 @@
+"""Changes to a member's account."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Role, User
+
+
+def record_guidelines_acceptance(*, user: User, version: int) -> User:
+    """The member is recorded as having read guidelines `version`, now."""
+    user.guidelines_version = version
+    user.guidelines_accepted_at = timezone.now()
+    user.save(update_fields=["guidelines_version", "guidelines_accepted_at"])
+    return user
+
+
+def update_profile(*, user: User, display_name: str, bio: str, pronouns: str) -> User:
+    """The member's public profile shows the given name, bio and pronouns."""
+    user.display_name = display_name.strip()
+    user.bio = bio.strip()
+    user.pronouns = pronouns.strip()
+    user.save(update_fields=["display_name", "bio", "pronouns"])
+    return user
+
+
+@transaction.atomic
+def set_role(*, user: User, role: str) -> tuple[str, str]:
+    """The member holds `role`; returns (old role, new role). Staff access follows the role."""
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}; choose one of: {', '.join(Role.values)}.")
+    old = user.role
+    user.role = role
+    user.is_staff = role == Role.ADMIN or user.is_superuser
+    user.save(update_fields=["role", "is_staff"])
+    return old, role

@@ -1,0 +1,101 @@
+"""Forms for writing. Limits and refusals are explained kindly; what was typed is kept."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+TITLE_MIN, TITLE_MAX = 3, 150
+BODY_MAX = 20_000
+# Tabs and newlines are prose; other control characters only ever arrive by accident or attack.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters(value: str, what: str) -> None:
+    if CONTROL_RE.search(value):
+        raise ValidationError(
+            f"Your {what} contains invisible control characters (often from copying and "
+            "pasting). Please remove them and try again: everything else you wrote is still here.",
+            code="control_characters",
+        )
+
+
+class TitleField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label="Title",
+            min_length=TITLE_MIN,
+            max_length=TITLE_MAX,
+            error_messages={
+                "required": "Please give your topic a title.",
+                "min_length": f"Please make the title at least {TITLE_MIN} characters.",
+                "max_length": (
+                    f"Titles can be up to {TITLE_MAX} characters "
+                    "(yours has %(show_value)d). Could you shorten it a little?"
+                ),
+            },
+            **kwargs,
+        )
+        # The browser's own limit would silently cut pasted text; the server explains instead.
+        self.widget.attrs.pop("maxlength", None)
+
+    def validate(self, value):
+        super().validate(value)
+        _refuse_control_characters(value, "title")
+
+
+class BodyField(forms.CharField):
+    def __init__(self, label: str = "Your story", **kwargs):
+        super().__init__(
+            label=label,
+            max_length=BODY_MAX,
+            strip=False,
+            widget=forms.Textarea(attrs={"rows": 10}),
+            help_text="You can use Markdown: *emphasis*, **strong**, lists, > quotes and links.",
+            error_messages={
+                "required": "Please write something before posting.",
+                "max_length": (
+                    f"Posts can be up to {BODY_MAX:,} characters (yours has %(show_value)d). "
+                    "You could split it into two posts."
+                ),
+                "null_characters_not_allowed": (
+                    "Your text contains a null character (often from copying and pasting). "
+                    "Please remove it and try again: everything else you wrote is still here."
+                ),
+            },
+            **kwargs,
+        )
+        self.widget.attrs.pop("maxlength", None)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.strip():
+            raise ValidationError(self.error_messages["required"], code="required")
+        return value
+
+    def validate(self, value):
+        super().validate(value)
+        _refuse_control_characters(value, "text")
+
+
+class TopicForm(forms.Form):
+    title = TitleField()
+    body = BodyField()
+
+
+class ReplyForm(forms.Form):
+    body = BodyField(label="Your reply")
+
+
+class EditPostForm(forms.Form):
+    title = TitleField(required=False)
+    body = BodyField(label="Your post")
+
+    def __init__(self, *args, with_title: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_title:
+            self.fields["title"].required = True
+        else:
+            del self.fields["title"]

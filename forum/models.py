@@ -1,0 +1,171 @@
+"""What is said: categories, topics, posts, their edit history and encouragement."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .querysets import PostQuerySet, TopicQuerySet
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    # Denormalized, updated with F() in the transaction that publishes or removes a topic.
+    topic_count = models.PositiveIntegerField(default=0)
+    post_count = models.PositiveIntegerField(default=0)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:category", kwargs={"slug": self.slug})
+
+
+class Status(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    PENDING = "pending", "Waiting for a moderator"
+    HIDDEN = "hidden", "Hidden while moderators take a look"
+    REMOVED = "removed", "Removed by a moderator"
+    DELETED = "deleted", "Removed by its author"
+
+
+class Topic(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="topics")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="topics"
+    )
+    title = models.CharField(max_length=150)
+    # Mirrors the opening post: a topic is listed only while its first post is published.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    is_locked = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    last_poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    # Published replies (not counting the opening post), for the lists.
+    reply_count = models.PositiveIntegerField(default=0)
+    # Highest post position handed out; pages are position ranges, so no OFFSET is needed.
+    last_position = models.PositiveIntegerField(default=0)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["category", "-last_activity_at", "-id"],
+                name="topic_category_activity",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                name="topic_latest_activity",
+                condition=Q(status="published"),
+            ),
+            models.Index(fields=["author", "-created_at"], name="topic_author_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        # No slug: titles are health information and URLs end up in history and mail links.
+        return reverse("forum:topic", kwargs={"pk": self.pk})
+
+    @property
+    def page_count(self) -> int:
+        per_page = settings.POSTS_PER_PAGE
+        return max(1, -(-self.last_position // per_page))
+
+
+class Post(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    position = models.PositiveIntegerField()
+    body = models.TextField(max_length=20_000)
+    # Rendered and sanitized by forum.rendering when written; templates mark only this safe.
+    body_html = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    edit_count = models.PositiveIntegerField(default=0)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "position"], name="post_unique_position"),
+        ]
+        indexes = [models.Index(fields=["author", "-created_at"], name="post_author_recent")]
+
+    def __str__(self) -> str:
+        return f"Post #{self.position} in topic {self.topic_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:post", kwargs={"pk": self.pk})
+
+    @property
+    def is_opening_post(self) -> bool:
+        return self.position == 1
+
+    @property
+    def page_number(self) -> int:
+        return (self.position - 1) // settings.POSTS_PER_PAGE + 1
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=150, blank=True)
+    body = models.TextField()
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.post}"
+
+
+class ReactionKind(models.TextChoices):
+    HEAR = "hear", "I hear you"
+    METOO = "metoo", "Me too"
+    STRENGTH = "strength", "Sending strength"
+    PROUD = "proud", "Proud of you"
+
+
+class Reaction(models.Model):
+    """Encouragement one member sent on one post. There are no downvotes."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    kind = models.CharField(max_length=10, choices=ReactionKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "kind"], name="reaction_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.post}"

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "forum"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("c/<slug:slug>/new/", views.new_topic, name="new_topic"),
+    path("t/<int:pk>/", views.topic, name="topic"),
+    path("t/<int:pk>/reply/", views.reply, name="reply"),
+    path("p/<int:pk>/", views.post_permalink, name="post"),
+    path("p/<int:pk>/edit/", views.edit_post, name="edit_post"),
+    path("p/<int:pk>/history/", views.post_history, name="post_history"),
+    path("p/<int:pk>/delete/", views.delete_post, name="delete_post"),
+    path("p/<int:pk>/react/", views.react, name="react"),
+]

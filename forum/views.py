@@ -1,0 +1,213 @@
+"""Forum pages. Each view reads through a scoped queryset, checks, validates, calls one service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Max, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import permissions, services
+from .forms import EditPostForm, ReplyForm, TopicForm
+from .models import Category, Post, Reaction, ReactionKind, Topic
+from .pagination import page_from_request
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "forum/landing.html")
+    categories = Category.objects.all()
+    latest = (
+        Topic.objects.listed()
+        .select_related("category", "last_poster")
+        .order_by("-last_activity_at", "-id")[:10]
+    )
+    return render(request, "forum/home.html", {"categories": categories, "latest": latest})
+
+
+@login_required
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    cat = get_object_or_404(Category, slug=slug)
+    page = page_from_request(
+        request.GET.get("page"), items=cat.topic_count, per_page=settings.TOPICS_PER_PAGE
+    )
+    start = (page.number - 1) * settings.TOPICS_PER_PAGE
+    topics = (
+        Topic.objects.listed()
+        .filter(category=cat)
+        .select_related("author", "last_poster")
+        .order_by("-last_activity_at", "-id")[start : start + settings.TOPICS_PER_PAGE]
+    )
+    return render(request, "forum/category.html", {"category": cat, "topics": topics, "page": page})
+
+
+@login_required
+def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
+    cat = get_object_or_404(Category, slug=slug)
+    if not permissions.can_start_topic(request.user):
+        raise PermissionDenied("You can't start topics right now.")
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        topic = services.create_topic(
+            author=request.user,
+            category=cat,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+        )
+        messages.success(request, "Thank you for sharing. Your topic is posted.")
+        return redirect(topic)
+    return render(request, "forum/topic_form.html", {"category": cat, "form": form})
+
+
+def _reaction_summary(posts: list[Post], user) -> dict[int, list[dict]]:
+    """Per post, each reaction kind with its count and whether `user` sent it: one query."""
+    rows = (
+        Reaction.objects.filter(post__in=[p.pk for p in posts])
+        .values("post_id", "kind")
+        .annotate(
+            n=Count("id"),
+            mine=Max(Case(When(user_id=user.pk, then=1), default=0, output_field=IntegerField())),
+        )
+    )
+    found: dict[tuple[int, str], tuple[int, bool]] = {
+        (r["post_id"], r["kind"]): (r["n"], bool(r["mine"])) for r in rows
+    }
+    summary = {}
+    for post in posts:
+        summary[post.pk] = [
+            {
+                "kind": kind,
+                "label": label,
+                "count": found.get((post.pk, kind), (0, False))[0],
+                "mine": found.get((post.pk, kind), (0, False))[1],
+            }
+            for kind, label in ReactionKind.choices
+        ]
+    return summary
+
+
+@login_required
+def topic(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(
+        Topic.objects.visible_to(request.user).select_related("category"), pk=pk
+    )
+    per_page = settings.POSTS_PER_PAGE
+    page = page_from_request(request.GET.get("page"), items=topic.last_position, per_page=per_page)
+    first = (page.number - 1) * per_page + 1
+    # Pages are ranges of positions: the last page of a long topic costs the same as the first.
+    posts = list(
+        Post.objects.in_thread_for(request.user)
+        .filter(topic=topic, position__gte=first, position__lt=first + per_page)
+        .select_related("author")
+        .order_by("position")
+    )
+    reactions = _reaction_summary(posts, request.user) if posts else {}
+    for post in posts:
+        post.reaction_summary = reactions.get(post.pk, [])
+    return render(
+        request,
+        "forum/topic.html",
+        {
+            "topic": topic,
+            "posts": posts,
+            "page": page,
+            "form": ReplyForm(),
+            "can_reply": permissions.can_reply(request.user, topic),
+        },
+    )
+
+
+@login_required
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(
+        Topic.objects.visible_to(request.user).select_related("category"), pk=pk
+    )
+    if not permissions.can_reply(request.user, topic):
+        raise PermissionDenied("You can't reply to this topic right now.")
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.create_reply(
+                author=request.user, topic=topic, body=form.cleaned_data["body"]
+            )
+        except services.ForumError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your reply is posted.")
+            return redirect(post)
+    return render(request, "forum/reply_form.html", {"topic": topic, "form": form})
+
+
+@login_required
+def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    return redirect(f"{post.topic.get_absolute_url()}?page={post.page_number}#post-{post.position}")
+
+
+def _own_post(request: HttpRequest, pk: int) -> Post:
+    return get_object_or_404(
+        Post.objects.visible_to(request.user).select_related("topic", "topic__category"), pk=pk
+    )
+
+
+@login_required
+def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _own_post(request, pk)
+    if not permissions.can_edit_post(request.user, post):
+        raise PermissionDenied("You can only edit your own posts.")
+    initial = {"body": post.body, "title": post.topic.title}
+    form = EditPostForm(request.POST or None, initial=initial, with_title=post.is_opening_post)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_post(
+                editor=request.user,
+                post=post,
+                body=form.cleaned_data["body"],
+                title=form.cleaned_data.get("title"),
+            )
+        except services.ForumError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(post)
+    return render(request, "forum/post_edit.html", {"post": post, "form": form})
+
+
+@login_required
+def post_history(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _own_post(request, pk)
+    if not (post.author_id == request.user.pk or request.user.is_moderator):
+        raise PermissionDenied("Only the author and moderators can see earlier versions.")
+    revisions = post.revisions.select_related("editor")
+    return render(request, "forum/post_history.html", {"post": post, "revisions": revisions})
+
+
+@login_required
+def delete_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _own_post(request, pk)
+    if not permissions.can_delete_post(request.user, post):
+        raise PermissionDenied("You can only delete your own posts.")
+    if request.method == "POST":
+        services.delete_post(user=request.user, post=post)
+        messages.success(request, "Your post is deleted. Its words are gone from Lantern.")
+        return redirect(post)
+    return render(request, "forum/post_delete.html", {"post": post})
+
+
+@login_required
+@require_POST
+def react(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _own_post(request, pk)
+    if not permissions.can_react(request.user, post):
+        raise PermissionDenied("You can send encouragement on other members' posts.")
+    kind = request.POST.get("kind", "")
+    on = request.POST.get("on") == "1"
+    try:
+        services.set_reaction(user=request.user, post=post, kind=kind, on=on)
+    except services.ForumError as error:
+        messages.error(request, str(error))
+    return redirect(post)
