@@ -1,0 +1,83 @@
+"""A newcomer's whole journey in headless Chromium, as a person would do it."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from tests.factories import UserFactory
+
+PASSWORD = "a-long-test-password"
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sign_up_share_a_story_and_receive_a_reply_and_encouragement(live_server, browser):
+    base = live_server.url
+    newcomer = browser.new_context().new_page()
+
+    # Sign up under a pseudonym.
+    newcomer.goto(base)
+    newcomer.get_by_role("link", name="Join Lantern").click()
+    newcomer.get_by_label("Email").fill("newcomer@example.test")
+    newcomer.get_by_label("Username").fill("morning_light")
+    newcomer.get_by_label("Password", exact=True).fill("walking-forward-2026")
+    newcomer.get_by_label("Password (again)").fill("walking-forward-2026")
+    newcomer.get_by_label("I have read the community guidelines").check()
+    newcomer.get_by_role("button", name="Sign Up").click()
+    expect(newcomer.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+
+    # Open the confirmation link from the email that was sent.
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    newcomer.goto(link)
+    newcomer.get_by_role("button", name="Confirm").click()
+
+    # Log in and see the guidelines at the top of the page.
+    log_in(newcomer, base, "newcomer@example.test", "walking-forward-2026")
+    banner = newcomer.get_by_role("complementary", name="Our guidelines")
+    expect(banner).to_be_visible()
+    banner.get_by_text("Our guidelines").click()
+    expect(banner.get_by_text("Build trust: what is shared here stays here.")).to_be_visible()
+
+    # Start a story.
+    newcomer.get_by_role("link", name="Recovery stories").click()
+    newcomer.get_by_role("link", name="Start a topic").click()
+    newcomer.get_by_label("Title").fill("Ninety days today")
+    newcomer.get_by_label("Your story").fill(
+        "I never thought I'd get here.\n\n**One day at a time.**"
+    )
+    newcomer.get_by_role("button", name="Post topic").click()
+    expect(newcomer.get_by_role("heading", name="Ninety days today")).to_be_visible()
+    topic_url = newcomer.url
+
+    # A second member replies and sends encouragement.
+    UserFactory(username="harbor_light", email="harbor@example.test")
+    helper = browser.new_context().new_page()
+    log_in(helper, base, "harbor@example.test", PASSWORD)
+    helper.get_by_role("link", name="Ninety days today").click()
+    helper.get_by_label("Your reply").fill("Ninety days is huge. Proud of you, truly.")
+    helper.get_by_role("button", name="Post reply").click()
+    expect(helper.get_by_text("Ninety days is huge.")).to_be_visible()
+    opening = helper.locator("article", has_text="I never thought I'd get here.")
+    opening.get_by_role("button", name="Sending strength").click()
+    expect(
+        helper.locator("article", has_text="I never thought I'd get here.").get_by_role(
+            "button", name="Sending strength 1"
+        )
+    ).to_have_attribute("aria-pressed", "true")
+
+    # The first member sees both.
+    newcomer.goto(topic_url)
+    expect(newcomer.get_by_text("Ninety days is huge. Proud of you, truly.")).to_be_visible()
+    expect(newcomer.get_by_text("Sending strength 1")).to_be_visible()
+    expect(newcomer.get_by_role("strong")).to_have_text("One day at a time.")

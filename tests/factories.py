@@ -1,0 +1,57 @@
+"""Test data. Topics and posts are made through the services so counters stay true."""
+
+from __future__ import annotations
+
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from forum import services
+from forum.models import Category, Post, Topic
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member_{n}")
+    email = factory.Sequence(lambda n: f"member{n}@example.test")
+    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+    guidelines_version = 1
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.save()
+        if extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Test category {n}")
+    slug = factory.Sequence(lambda n: f"test-category-{n}")
+    description = "A category for tests."
+
+
+def make_topic(
+    *,
+    author: User | None = None,
+    category: Category | None = None,
+    title: str = "A story of small steps",
+    body: str = "Today went okay.",
+) -> Topic:
+    return services.create_topic(
+        author=author or UserFactory(),
+        category=category or CategoryFactory(),
+        title=title,
+        body=body,
+    )
+
+
+def make_reply(*, topic: Topic, author: User | None = None, body: str = "I hear you.") -> Post:
+    return services.create_reply(author=author or UserFactory(), topic=topic, body=body)
