@@ -60,10 +60,6 @@ class BodyField(forms.CharField):
                     f"Posts can be up to {BODY_MAX:,} characters (yours has %(show_value)d). "
                     "You could split it into two posts."
                 ),
-                "null_characters_not_allowed": (
-                    "Your text contains a null character (often from copying and pasting). "
-                    "Please remove it and try again: everything else you wrote is still here."
-                ),
             },
             **kwargs,
         )

@@ -103,6 +103,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
         Post.objects.in_thread_for(request.user)
         .filter(topic=topic, position__gte=first, position__lt=first + per_page)
         .select_related("author")
+        .defer("body")  # the page shows only the stored HTML
         .order_by("position")
     )
     reactions = _reaction_summary(posts, request.user) if posts else {}
