@@ -30,7 +30,7 @@ def test_sign_up_share_a_story_and_receive_a_reply_and_encouragement(live_server
     newcomer.get_by_role("link", name="Join Lantern").click()
     newcomer.get_by_label("Email").fill("newcomer@example.test")
     newcomer.get_by_label("Username").fill("morning_light")
-    newcomer.get_by_label("Password", exact=True).fill("walking-forward-2026")
+    newcomer.get_by_label(re.compile(r"^Password:?$")).fill("walking-forward-2026")
     newcomer.get_by_label("Password (again)").fill("walking-forward-2026")
     newcomer.get_by_label("I have read the community guidelines").check()
     newcomer.get_by_role("button", name="Sign Up").click()
