@@ -1,0 +1,272 @@
+"""The deploy files agree with each other and with the settings; production passes check --deploy.
+
+No database is needed: these read files and run manage.py in a subprocess.
+"""
+
+import os
+import re
+import secrets
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_DIR = ROOT / "config" / "settings"
+
+APP_SERVICES = ("web", "worker", "beat")
+ALL_SERVICES = {"web", "worker", "beat", "postgres", "redis", "mailpit"}
+# Read by Django, the Makefile or the test runner rather than through env(...) in the settings.
+NOT_READ_BY_SETTINGS = {"DJANGO_SETTINGS_MODULE", "PORT"}
+
+# env("NAME", ...), env.bool("NAME", ...), env.db(...) and friends; os.environ / os.getenv too.
+ENV_CALL = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+OS_ENV = re.compile(r"""\bos\.(?:environ(?:\.get)?|getenv)\s*[(\[]\s*["']([A-Z][A-Z0-9_]*)["']""")
+ENV_LINE = re.compile(r"^([A-Z][A-Z0-9_]*)=(.*)$")
+COMPOSE_VAR = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
+
+
+def settings_env_names() -> set[str]:
+    names: set[str] = set()
+    for path in sorted(SETTINGS_DIR.glob("*.py")):
+        source = path.read_text()
+        names |= set(ENV_CALL.findall(source)) | set(OS_ENV.findall(source))
+    return names
+
+
+def env_example() -> dict[str, str]:
+    """NAME -> value for each assignment in .env.example (surrounding quotes removed)."""
+    values: dict[str, str] = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        match = ENV_LINE.match(line)
+        if match:
+            name, value = match.groups()
+            assert name not in values, f".env.example sets {name} twice"
+            values[name] = re.sub(r"""^(["'])(.*)\1$""", r"\2", value)
+    return values
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def service_command(service: dict) -> list[str]:
+    command = service["command"]
+    return shlex.split(command) if isinstance(command, str) else [str(part) for part in command]
+
+
+def service_environment(service: dict) -> dict[str, str]:
+    environment = service.get("environment") or {}
+    if isinstance(environment, list):
+        environment = dict(item.split("=", 1) for item in environment)
+    return {name: "" if value is None else str(value) for name, value in environment.items()}
+
+
+def with_compose_defaults(value: str) -> str:
+    """${NAME:-default} -> default, as compose resolves it when NAME is unset."""
+    return COMPOSE_VAR.sub(lambda match: match.group(2) or "", value)
+
+
+def makefile_recipes() -> dict[str, list[str]]:
+    """target -> its recipe lines, for the Makefile's plain `target: prerequisites` rules."""
+    recipes: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in (ROOT / "Makefile").read_text().splitlines():
+        if line.startswith("\t"):
+            for target in current:
+                recipes[target].append(line.strip().lstrip("@-"))
+            continue
+        match = re.match(r"^([A-Za-z0-9_.$() /-]+?)\s*:(?!=)(.*)$", line)
+        if match and not line.startswith("#"):
+            targets, rest = match.groups()
+            # `target: VAR = value` is a target-specific variable, not a rule with a recipe.
+            current = [] if "=" in rest else targets.split()
+            for target in current:
+                recipes.setdefault(target, [])
+        elif line.strip() and not line.startswith("#"):
+            current = []
+    return recipes
+
+
+def makefile_celery_command(target: str) -> list[str]:
+    lines = [line for line in makefile_recipes()[target] if "celery" in line]
+    assert len(lines) == 1, f"make {target} should run exactly one celery command: {lines}"
+    tokens = shlex.split(lines[0])
+    # $(VENV)/bin/celery or .venv/bin/celery -> celery
+    tokens[0] = tokens[0].rsplit("/", 1)[-1]
+    return tokens
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+# --- docker-compose.yml ------------------------------------------------------------------------
+
+
+def test_compose_names_exactly_the_expected_services():
+    assert set(compose()["services"]) == ALL_SERVICES
+
+
+def test_web_migrates_then_serves_config_wsgi_with_gunicorn():
+    command = service_command(compose()["services"]["web"])
+    script = command[-1] if command[:2] == ["sh", "-c"] else shlex.join(command)
+    assert "gunicorn config.wsgi:application" in script
+    assert "manage.py migrate --noinput" in script
+    assert script.index("migrate") < script.index("gunicorn")
+
+
+def test_worker_and_beat_run_celery_for_config():
+    services = compose()["services"]
+    assert service_command(services["worker"])[:4] == ["celery", "-A", "config", "worker"]
+    assert service_command(services["beat"])[:4] == ["celery", "-A", "config", "beat"]
+
+
+def test_app_services_build_the_image_with_production_settings():
+    services = compose()["services"]
+    for name in APP_SERVICES:
+        service = services[name]
+        assert "build" in service, name
+        environment = service_environment(service)
+        assert environment["DJANGO_SETTINGS_MODULE"] == "config.settings.production", name
+        assert environment["DATABASE_URL"].startswith("postgres://"), name
+        assert environment["REDIS_URL"].startswith("redis://redis:"), name
+        assert environment["EMAIL_HOST"] == "mailpit", name
+        assert set(service["depends_on"]) >= {"postgres", "redis"}, name
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy", name
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy", name
+
+
+def test_backing_services_have_healthchecks_the_app_waits_for():
+    services = compose()["services"]
+    assert services["postgres"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert services["mailpit"]["image"].startswith("axllent/mailpit")
+    for name in ("postgres", "redis"):
+        assert services[name]["healthcheck"]["test"], name
+    mailpit_ports = {str(port).split(":")[-1] for port in services["mailpit"]["ports"]}
+    assert mailpit_ports >= {"8025", "1025"}
+
+
+def test_app_services_share_one_environment():
+    services = compose()["services"]
+    environments = [service_environment(services[name]) for name in APP_SERVICES]
+    assert environments[0] == environments[1] == environments[2]
+
+
+def test_every_compose_app_variable_is_listed_in_env_example():
+    listed = set(env_example())
+    for name in APP_SERVICES:
+        unlisted = set(service_environment(compose()["services"][name])) - listed
+        assert not unlisted, f"{name} sets variables .env.example does not list: {unlisted}"
+
+
+def test_every_compose_app_variable_is_read_by_the_settings():
+    read = settings_env_names() | {"DJANGO_SETTINGS_MODULE"}
+    for name in APP_SERVICES:
+        unread = set(service_environment(compose()["services"][name])) - read
+        assert not unread, f"{name} sets variables no settings module reads: {unread}"
+
+
+# --- Makefile ----------------------------------------------------------------------------------
+
+
+def test_makefile_has_the_documented_targets():
+    recipes = makefile_recipes()
+    for target in ("run", "test", "lint", "worker", "beat", "bench", "install-dev"):
+        assert target in recipes, f"make {target} is missing"
+    phony = re.search(r"^\.PHONY:(.*)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    assert phony
+    assert {"run", "test", "lint", "worker", "beat", "bench"} <= set(phony.group(1).split())
+
+
+def test_make_run_migrates_seeds_and_serves_on_port():
+    recipe = "\n".join(makefile_recipes()["run"])
+    assert "manage.py migrate --noinput" in recipe
+    assert "manage.py seed_demo" in recipe
+    assert "manage.py runserver 127.0.0.1:$(PORT)" in recipe
+    assert re.search(r"^PORT\s*\?=\s*8000$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+
+
+def test_make_test_runs_pytest_with_pytest_args():
+    recipe = "\n".join(makefile_recipes()["test"])
+    assert "-m pytest $(PYTEST_ARGS)" in recipe
+
+
+@pytest.mark.parametrize("target", ["worker", "beat"])
+def test_makefile_celery_commands_equal_compose(target):
+    assert makefile_celery_command(target) == service_command(compose()["services"][target])
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_dry_run_prints_the_commands():
+    result = subprocess.run(
+        ["make", "-n", "run", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "manage.py runserver 127.0.0.1:8000" in result.stdout
+    assert "-m pytest" in result.stdout
+
+
+# --- .env.example and the settings --------------------------------------------------------------
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    missing = settings_env_names() - set(env_example())
+    assert not missing, f".env.example does not list: {sorted(missing)}"
+
+
+def test_env_example_lists_only_variables_something_reads():
+    unread = set(env_example()) - settings_env_names() - NOT_READ_BY_SETTINGS
+    assert not unread, f".env.example lists variables nothing reads: {sorted(unread)}"
+
+
+def test_env_example_documents_each_variable_with_a_comment():
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    for index, line in enumerate(lines):
+        if ENV_LINE.match(line):
+            assert index > 0 and lines[index - 1].startswith("# "), f"no comment above: {line}"
+
+
+def test_settings_load_with_env_example_as_the_environment():
+    env = {"PATH": os.environ.get("PATH", ""), **env_example()}
+    result = run_manage("check", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_load_with_the_compose_environment():
+    environment = service_environment(compose()["services"]["web"])
+    env = {"PATH": os.environ.get("PATH", "")}
+    env |= {name: with_compose_defaults(value) for name, value in environment.items()}
+    # The local compose runs without TLS on purpose, so only errors count here.
+    result = run_manage("check", "--deploy", "--fail-level", "ERROR", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_passes_check_deploy(tmp_path):
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "SECURE_", "CSRF_")) and name != "DEBUG"
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "lantern.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
