@@ -39,6 +39,11 @@ class Guidelines(models.Model):
     def principle_list(self) -> list[str]:
         return [line.strip() for line in self.principles.splitlines() if line.strip()]
 
+    @property
+    def principle_headlines(self) -> list[str]:
+        """The part of each principle before its colon: the banner's one-line summary."""
+        return [line.split(":", 1)[0] for line in self.principle_list]
+
 
 class CrisisResource(models.Model):
     """A service people can reach right now. This community is peer support, not a crisis line."""
