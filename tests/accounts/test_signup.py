@@ -147,3 +147,11 @@ def test_suspended_member_cannot_log_in(client):
     )
     assert not response.context["user"].is_authenticated
     assert "Your account is paused" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_account_emails_are_signed_by_lantern_not_a_placeholder_site(client):
+    signup(client)
+    message = mail.outbox[0]
+    assert "example.com" not in message.subject + message.body
+    assert "Lantern" in message.subject
