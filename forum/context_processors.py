@@ -1,0 +1,11 @@
+from django.utils.functional import SimpleLazyObject
+
+from .notifications import unread_count
+
+
+def notifications(request) -> dict:
+    # Lazy and cached: a page pays one cache read for the bell, a query only after a change.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

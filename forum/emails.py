@@ -1,0 +1,325 @@
+"""Composing and sending notification emails from outbox rows.
+
+Emails are discreet: the subject and sender are neutral and the body says only what kind of
+activity happened, never post text, titles, categories or other members' names, unless the
+member opted into a short excerpt. Each send happens under a row lock with a sent-at check,
+so a task that runs twice sends once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import notifications, rendering
+from .models import Delivery, EmailOutbox, NotificationKind, OutboxStatus, Status
+
+logger = logging.getLogger(__name__)
+
+SUBJECT = "You have new activity on Lantern"
+EXCERPT_LENGTH = 160
+MAX_EXCERPTS = 3
+
+# (one, many): what happened, in words that reveal nothing about what was written.
+PHRASES = {
+    NotificationKind.TOPIC_REPLY: (
+        "A new reply to a topic you started",
+        "{n} new replies to a topic you started",
+    ),
+    NotificationKind.FOLLOWED_REPLY: (
+        "A new post in a topic you follow",
+        "{n} new posts in a topic you follow",
+    ),
+    NotificationKind.MENTION: ("A member mentioned you", "{n} mentions of you"),
+    NotificationKind.ENCOURAGEMENT: (
+        "A member sent you encouragement",
+        "{n} members sent you encouragement",
+    ),
+    NotificationKind.MODERATION: (
+        "A message from the moderators",
+        "{n} messages from the moderators",
+    ),
+    NotificationKind.REPORT_CLOSED: (
+        "An update on a report you made",
+        "{n} updates on reports you made",
+    ),
+    NotificationKind.MODERATOR_ALERT: (
+        "A post is waiting for a moderator",
+        "{n} posts are waiting for a moderator",
+    ),
+}
+
+
+def retry_delay(attempt: int) -> int:
+    """Seconds before retry number `attempt` (1-based): 30 s, 60 s, 2 min, 4 min, ..."""
+    return min(30 * 2 ** (attempt - 1), 3600)
+
+
+def _phrase(kind: str, n: int) -> str:
+    one, many = PHRASES[NotificationKind(kind)]
+    return one if n == 1 else many.format(n=n)
+
+
+def _absolute(path: str) -> str:
+    return path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
+
+
+def _still_owed(row: EmailOutbox) -> bool:
+    """Whether the activity behind `row` is still there to be told about."""
+    if row.kind not in notifications.POST_KINDS:
+        return True
+    post = row.notification.post
+    topic = row.notification.topic
+    return (
+        post is not None
+        and post.status == Status.PUBLISHED
+        and (topic is None or topic.status == Status.PUBLISHED)
+    )
+
+
+def _can_receive(user: User) -> bool:
+    """Only to an active member's verified address: mail must not reach a stranger's inbox."""
+    return (
+        user.is_active
+        and bool(user.email)
+        and EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    )
+
+
+def _excerpts(rows: list[EmailOutbox], recipient: User) -> list[str]:
+    """Short plain-text previews, only for a member who asked for them."""
+    preference = notifications.preference_of(recipient)
+    if not preference.include_excerpt:
+        return []
+    found = []
+    for row in rows:
+        post = row.notification.post
+        if row.kind in notifications.POST_KINDS and post is not None and post.body:
+            found.append(rendering.excerpt(post.body, length=EXCERPT_LENGTH))
+        if len(found) >= MAX_EXCERPTS:
+            break
+    return found
+
+
+def build_message(
+    *, recipient: User, template: str, context: dict, unsubscribe_kind: str
+) -> EmailMultiAlternatives:
+    """A plain-text + HTML email with a neutral subject and a one-click unsubscribe."""
+    token = notifications.unsubscribe_token(user=recipient, kind=unsubscribe_kind)
+    unsubscribe_url = _absolute(reverse("forum:unsubscribe", kwargs={"token": token}))
+    context = {
+        **context,
+        "site_url": settings.SITE_URL,
+        "preferences_url": _absolute(reverse("forum:notification_preferences")),
+        "unsubscribe_url": unsubscribe_url,
+        "unsubscribe_label": notifications.unsubscribe_label(unsubscribe_kind),
+    }
+    message = EmailMultiAlternatives(
+        subject=SUBJECT,
+        body=render_to_string(f"email/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
+    return message
+
+
+def _lines(rows: list[EmailOutbox]) -> list[str]:
+    counts = Counter(row.kind for row in rows)
+    return [_phrase(kind, n) for kind, n in counts.items()]
+
+
+def deliver(*, outbox_id: int) -> str:
+    """The row is sent (with other due rows for the same member and topic), deferred because a
+    recent email covered that topic, cancelled if no longer owed, or already done."""
+    first = (
+        EmailOutbox.objects.filter(pk=outbox_id)
+        .values("recipient_id", "topic_id", "kind", "status", "delivery")
+        .first()
+    )
+    if first is None or first["status"] != OutboxStatus.PENDING:
+        return "done"
+    if first["delivery"] != Delivery.IMMEDIATE:
+        return "digest"
+    coalesce = first["topic_id"] is not None and first["kind"] != NotificationKind.MODERATOR_ALERT
+    window = timedelta(seconds=settings.NOTIFICATION_COALESCE_SECONDS)
+    defer_until = None
+    with transaction.atomic():
+        now = timezone.now()
+        due = EmailOutbox.objects.select_for_update().filter(
+            status=OutboxStatus.PENDING, delivery=Delivery.IMMEDIATE
+        )
+        if coalesce:
+            # Every task for this member and topic locks the same rows in the same order, so
+            # concurrent workers queue up here instead of each sending an email.
+            due = due.filter(
+                recipient_id=first["recipient_id"], topic_id=first["topic_id"]
+            ).exclude(kind=NotificationKind.MODERATOR_ALERT)
+        else:
+            due = due.filter(pk=outbox_id)
+        locked = list(due.order_by("pk"))
+        if not any(row.pk == outbox_id for row in locked):
+            return "done"
+        if coalesce:
+            last_sent = (
+                EmailOutbox.objects.filter(
+                    recipient_id=first["recipient_id"],
+                    topic_id=first["topic_id"],
+                    status=OutboxStatus.SENT,
+                    sent_at__gt=now - window,
+                )
+                .exclude(kind=NotificationKind.MODERATOR_ALERT)
+                .order_by("-sent_at")
+                .values_list("sent_at", flat=True)
+                .first()
+            )
+            if last_sent is not None:
+                defer_until = last_sent + window
+                EmailOutbox.objects.filter(pk__in=[r.pk for r in locked]).update(
+                    send_after=defer_until, dispatched_at=defer_until
+                )
+        if defer_until is None:
+            rows = list(
+                EmailOutbox.objects.filter(pk__in=[r.pk for r in locked])
+                .select_related("recipient", "notification__post", "notification__topic")
+                .order_by("pk")
+            )
+            owed = [row for row in rows if _still_owed(row)]
+            recipient = rows[0].recipient
+            if not owed or not _can_receive(recipient):
+                EmailOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+                    status=OutboxStatus.CANCELLED
+                )
+                return "cancelled"
+            lead = owed[0]
+            build_message(
+                recipient=recipient,
+                template="notification",
+                context={
+                    "lines": _lines(owed),
+                    "link": _absolute(lead.notification.get_absolute_url()),
+                    "excerpts": _excerpts(owed, recipient),
+                },
+                unsubscribe_kind=lead.kind,
+            ).send()
+            # Inside the lock: if the worker dies before this commits, the row stays pending
+            # and is sent again (at least once), never silently dropped.
+            EmailOutbox.objects.filter(pk__in=[r.pk for r in owed]).update(
+                status=OutboxStatus.SENT, sent_at=now, attempts=F("attempts") + 1
+            )
+            EmailOutbox.objects.filter(pk__in=[r.pk for r in rows if r not in owed]).update(
+                status=OutboxStatus.CANCELLED
+            )
+            return "sent"
+    # Later activity joins the email that goes out when the window closes.
+    notifications.dispatch_emails(
+        [outbox_id], countdown=max(1.0, (defer_until - timezone.now()).total_seconds())
+    )
+    return "deferred"
+
+
+def record_failure(*, outbox_ids: list[int], error: Exception) -> tuple[int, bool]:
+    """The rows count one more failed attempt; after the last one they are "failed".
+    Returns (attempts so far, whether that was the last)."""
+    with transaction.atomic():
+        rows = list(
+            EmailOutbox.objects.select_for_update()
+            .filter(pk__in=outbox_ids, status=OutboxStatus.PENDING)
+            .order_by("pk")
+        )
+        if not rows:
+            return 0, True
+        attempt = max(row.attempts for row in rows) + 1
+        final = attempt >= settings.EMAIL_MAX_ATTEMPTS
+        now = timezone.now()
+        EmailOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+            attempts=attempt,
+            last_error=type(error).__name__[:200],
+            status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
+            # The retry is already scheduled: the sweeper should not send a second one.
+            dispatched_at=now + timedelta(seconds=retry_delay(attempt)),
+        )
+    # Exception class only: SMTP replies can quote the recipient's address back.
+    logger.warning(
+        "notification email %s attempt %s failed with %s%s",
+        outbox_ids,
+        attempt,
+        type(error).__name__,
+        "; marked failed" if final else "",
+    )
+    return attempt, final
+
+
+def send_digest(*, user_id: int) -> str:
+    """The member's pending digest rows went out as one email grouped by topic, or were
+    cancelled if nothing in them is still owed."""
+    with transaction.atomic():
+        rows = list(
+            EmailOutbox.objects.select_for_update()
+            .filter(recipient_id=user_id, delivery=Delivery.DIGEST, status=OutboxStatus.PENDING)
+            .order_by("pk")
+        )
+        if not rows:
+            return "done"
+        rows = list(
+            EmailOutbox.objects.filter(pk__in=[r.pk for r in rows])
+            .select_related("recipient", "notification__post", "notification__topic")
+            .order_by("pk")
+        )
+        owed = [row for row in rows if _still_owed(row)]
+        recipient = rows[0].recipient
+        skipped = [r.pk for r in rows if r not in owed]
+        if not owed or not _can_receive(recipient):
+            EmailOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+                status=OutboxStatus.CANCELLED
+            )
+            return "cancelled"
+        by_topic: dict[int | None, list[EmailOutbox]] = {}
+        for row in owed:
+            by_topic.setdefault(row.topic_id, []).append(row)
+        groups = [
+            {
+                "lines": _lines(group),
+                "link": _absolute(group[0].notification.get_absolute_url()),
+            }
+            for group in by_topic.values()
+        ]
+        build_message(
+            recipient=recipient,
+            template="digest",
+            context={"groups": groups, "excerpts": _excerpts(owed, recipient)},
+            unsubscribe_kind=notifications.DIGEST_TOKEN_KIND,
+        ).send()
+        now = timezone.now()
+        EmailOutbox.objects.filter(pk__in=[r.pk for r in owed]).update(
+            status=OutboxStatus.SENT, sent_at=now, attempts=F("attempts") + 1
+        )
+        EmailOutbox.objects.filter(pk__in=skipped).update(status=OutboxStatus.CANCELLED)
+        return "sent"
+
+
+def record_digest_failure(*, user_id: int, error: Exception) -> tuple[int, bool]:
+    """The member's pending digest rows count one more failed attempt (see record_failure)."""
+    ids = list(
+        EmailOutbox.objects.filter(
+            recipient_id=user_id, delivery=Delivery.DIGEST, status=OutboxStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+    return record_failure(outbox_ids=ids, error=error)

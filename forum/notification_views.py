@@ -1,0 +1,147 @@
+"""Notification pages: the inbox, preferences, following, and the no-login unsubscribe link."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import notifications, permissions, subscriptions
+from .forms import NotificationPreferenceForm
+from .models import Category, Notification, NotificationKind, Topic
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    items = notifications.inbox(request.user)
+    return render(request, "forum/notifications.html", {"items": items})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notifications.mark_read(user=request.user, notification=notification)
+    return redirect(notification.get_absolute_url())
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notifications.mark_read(user=request.user, notification=notification)
+    return redirect("forum:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    notifications.mark_all_read(user=request.user)
+    messages.success(request, "All caught up: every notification is marked as read.")
+    return redirect("forum:notifications")
+
+
+def _preference_kinds(user) -> list[tuple[str, str]]:
+    kinds = [(k.value, k.label) for k in notifications.MEMBER_KINDS]
+    if user.is_moderator:
+        kinds.append(
+            (NotificationKind.MODERATOR_ALERT.value, NotificationKind.MODERATOR_ALERT.label)
+        )
+    return kinds
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    kinds = _preference_kinds(request.user)
+    current = notifications.preference_of(request.user)
+    initial = {value: getattr(current, value) for value, _ in kinds}
+    initial["include_excerpt"] = current.include_excerpt
+    form = NotificationPreferenceForm(request.POST or None, initial=initial, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        notifications.save_preferences(user=request.user, values=form.cleaned_data)
+        messages.success(request, "Your notification preferences are saved.")
+        return redirect("forum:notification_preferences")
+    return render(request, "forum/notifications_preferences.html", {"form": form})
+
+
+# The signed token is the authority here, not a session: mail clients send the one-click POST
+# (RFC 8058) without cookies or a CSRF token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "GET":
+        try:
+            _, kind = notifications.read_unsubscribe_token(token)
+        except notifications.BadUnsubscribeLink as error:
+            return render(
+                request, "forum/notifications_unsubscribe.html", {"error": str(error)}, status=400
+            )
+        return render(
+            request,
+            "forum/notifications_unsubscribe.html",
+            {"label": notifications.unsubscribe_label(kind), "confirm": True},
+        )
+    try:
+        _, kind = notifications.unsubscribe(token=token)
+    except notifications.BadUnsubscribeLink as error:
+        return render(
+            request, "forum/notifications_unsubscribe.html", {"error": str(error)}, status=400
+        )
+    return render(
+        request,
+        "forum/notifications_unsubscribe.html",
+        {"label": notifications.unsubscribe_label(kind), "done": True},
+    )
+
+
+def _visible_topic(request: HttpRequest, pk: int) -> Topic:
+    return get_object_or_404(Topic.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def follow_topic(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _visible_topic(request, pk)
+    if not permissions.can_follow_topic(request.user, topic):
+        raise PermissionDenied("You can't follow this topic.")
+    subscriptions.follow_topic(user=request.user, topic=topic)
+    messages.success(request, "You're following this topic. New replies will notify you.")
+    return redirect(_back(request, topic.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def unfollow_topic(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = _visible_topic(request, pk)
+    subscriptions.unfollow_topic(user=request.user, topic=topic)
+    messages.success(request, "You've stopped following this topic.")
+    return redirect(_back(request, topic.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def watch_category(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    subscriptions.watch_category(user=request.user, category=category)
+    messages.success(request, "You're watching this category. New posts in it will notify you.")
+    return redirect(category)
+
+
+@login_required
+@require_POST
+def unwatch_category(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    subscriptions.unwatch_category(user=request.user, category=category)
+    messages.success(request, "You've stopped watching this category.")
+    return redirect(category)

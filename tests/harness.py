@@ -1,0 +1,338 @@
+"""Real services for delivery tests: a private redis-server, an SMTP sink and a Celery worker.
+
+Import the fixtures where needed:
+    from tests.harness import celery_worker, private_redis, smtp_sink  # noqa: F401
+
+Every process a fixture starts is stopped when the test ends, whatever happened. A missing
+redis-server or database a worker can reach skips locally and fails in CI (REQUIRE_SERVICES=1).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.policy
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import service_missing
+
+ROOT = Path(__file__).resolve().parent.parent
+CELERY = str(Path(sys.executable).parent / "celery")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.05, what: str = "condition"):
+    """Poll `predicate` until it returns something truthy; fail the test after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+# --- Redis ---------------------------------------------------------------------------------
+
+
+class PrivateRedis:
+    """A throwaway redis-server on a free port: start, stop (as in an outage), restart."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def ping(self) -> bool:
+        import redis
+
+        try:
+            return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5).ping())
+        except redis.RedisError:
+            return False
+
+    def start(self) -> None:
+        if self.process and self.process.poll() is None:
+            return
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self.ping, timeout=10, what=f"redis-server on port {self.port}")
+
+    def stop(self) -> None:
+        """Stop the server, losing everything in it (nothing is persisted), like a crash."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    if not shutil.which("redis-server"):
+        service_missing("redis-server is not installed")
+    server = PrivateRedis(tmp_path)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+# --- SMTP ----------------------------------------------------------------------------------
+
+
+class SmtpSink:
+    """An SMTP server that records every message it accepts; stopping it is a mail outage."""
+
+    def __init__(self, *, delay: float = 0.0):
+        self.port = free_port()
+        self.delay = delay
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+        self._controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        if self._controller is not None:
+            return
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            import asyncio
+
+            await asyncio.sleep(self.delay)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.messages)
+
+    def received(self) -> list[EmailMessage]:
+        with self._lock:
+            return list(self.messages)
+
+    def wait_for(self, n: int, *, timeout: float = 30) -> list[EmailMessage]:
+        """At least `n` messages have arrived (or the test fails after `timeout` s)."""
+        wait_until(lambda: self.count() >= n, timeout=timeout, what=f"{n} emails")
+        return self.received()
+
+    def settle(self, *, quiet: float = 1.5, timeout: float = 30) -> list[EmailMessage]:
+        """Wait until no new message has arrived for `quiet` seconds; return them all."""
+        deadline = time.monotonic() + timeout
+        last, since = self.count(), time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            now = self.count()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                break
+        return self.received()
+
+
+@pytest.fixture
+def smtp_sink():
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+# --- Celery worker -------------------------------------------------------------------------
+
+
+def _worker_database_url() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if "postgresql" not in db["ENGINE"]:
+        service_missing("a worker process needs PostgreSQL (set DATABASE_URL)")
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+class CeleryWorker:
+    """`celery worker` in its own process group, against the test database and broker."""
+
+    def __init__(self, *, broker_url: str, smtp_port: int, database_url: str, logfile: Path):
+        self.broker_url = broker_url
+        self.smtp_port = smtp_port
+        self.database_url = database_url
+        self.logfile = logfile
+        self.process: subprocess.Popen | None = None
+        self.concurrency = 2
+
+    def start(self, *, concurrency: int | None = None) -> None:
+        if self.process and self.process.poll() is None:
+            return
+        if concurrency:
+            self.concurrency = concurrency
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.worker_test",
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.broker_url,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.smtp_port),
+            "CONN_MAX_AGE": "0",
+        }
+        start_at = self.logfile.stat().st_size if self.logfile.exists() else 0
+        self._log = open(self.logfile, "ab")  # noqa: SIM115 (closed in stop/kill)
+        self.process = subprocess.Popen(
+            [
+                CELERY,
+                "-A",
+                "config",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={self.concurrency}",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+        def ready():
+            if self.process.poll() is not None:
+                pytest.fail(f"celery worker exited early:\n{self.log()[-3000:]}")
+            return b"ready." in self.logfile.read_bytes()[start_at:]
+
+        wait_until(ready, timeout=60, interval=0.2, what="the celery worker to be ready")
+
+    def _signal_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, sig)
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool children at once, as in a machine failure."""
+        if self.process and self.process.poll() is None:
+            self._signal_group(signal.SIGKILL)
+            self.process.wait(timeout=10)
+        self._close_log()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self._signal_group(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._signal_group(signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self._close_log()
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def _close_log(self) -> None:
+        log = getattr(self, "_log", None)
+        if log and not log.closed:
+            log.close()
+
+    def log(self) -> str:
+        return self.logfile.read_text(errors="replace") if self.logfile.exists() else ""
+
+
+def use_broker(url: str):
+    """Point this test process's Celery app at `url`, non-eager; returns an undo function."""
+    from config.celery_app import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_write_url")}
+
+    def reset_pools():
+        # Pools remember the broker they were made for.
+        if app._pool is not None:
+            app._pool.force_close_all()
+            app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.update(broker_url=url, broker_write_url=None, task_always_eager=False)
+    reset_pools()
+
+    def undo():
+        app.conf.update(saved)
+        reset_pools()
+
+    return undo
+
+
+@pytest.fixture
+def celery_worker(private_redis, smtp_sink, tmp_path, django_db_setup):
+    """A real worker (prefork, 2 processes) on `private_redis`, mailing `smtp_sink`; this test
+    process publishes to the same broker. Needs django_db(transaction=True) so rows are
+    committed where the worker can read them."""
+    worker = CeleryWorker(
+        broker_url=private_redis.url,
+        smtp_port=smtp_sink.port,
+        database_url=_worker_database_url(),
+        logfile=tmp_path / "celery-worker.log",
+    )
+    undo = use_broker(private_redis.url)
+    try:
+        worker.start()
+        yield worker
+    finally:
+        worker.kill()
+        undo()
