@@ -75,5 +75,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: install-dev
+# Runtime dependencies are all the benchmark needs here; bench/run.py installs wrk (apt) and
+# Spirit (its own virtualenv under bench/.peers/) when they are missing.
+bench: install
 	$(PY) bench/run.py
