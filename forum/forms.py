@@ -7,6 +7,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .models import Delivery, NotificationKind
+
 TITLE_MIN, TITLE_MAX = 3, 150
 BODY_MAX = 20_000
 # Tabs and newlines are prose; other control characters only ever arrive by accident or attack.
@@ -95,3 +97,35 @@ class EditPostForm(forms.Form):
             self.fields["title"].required = True
         else:
             del self.fields["title"]
+
+
+class NotificationPreferenceForm(forms.Form):
+    """Per kind: email right away, in the daily digest, or never; and the excerpt opt-in."""
+
+    include_excerpt = forms.BooleanField(
+        label="Include a short excerpt of the post in emails",
+        required=False,
+        help_text=(
+            "Off by default: without it, an email never says what anyone wrote, so it is safe "
+            "to arrive in a shared inbox."
+        ),
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in kinds:
+            # Alerts about at-risk posts cannot wait for tomorrow's digest.
+            choices = [
+                c
+                for c in Delivery.choices
+                if not (value == NotificationKind.MODERATOR_ALERT and c[0] == Delivery.DIGEST)
+            ]
+            field = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Please choose how to hear about this."},
+            )
+            self.fields[value] = field
+        # The excerpt choice reads best after the per-kind choices.
+        self.order_fields([value for value, _ in kinds] + ["include_excerpt"])

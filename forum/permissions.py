@@ -45,3 +45,8 @@ def can_delete_post(user: User, post: Post) -> bool:
 def can_react(user: User, post: Post) -> bool:
     """Members send encouragement on other members' published posts."""
     return user.is_authenticated and post.author_id != user.pk and post.status == Status.PUBLISHED
+
+
+def can_follow_topic(user: User, topic: Topic) -> bool:
+    """Members follow published topics they can read."""
+    return user.is_authenticated and topic.status == Status.PUBLISHED

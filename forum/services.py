@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import rendering
+from . import notifications, rendering, subscriptions
 from .models import Category, Post, PostRevision, Reaction, ReactionKind, Status, Topic
 
 
@@ -47,7 +47,7 @@ def create_topic(*, author: User, category: Category, title: str, body: str) -> 
         last_poster=author,
         last_position=1,
     )
-    Post.objects.create(
+    post = Post.objects.create(
         topic=topic,
         author=author,
         position=1,
@@ -60,6 +60,8 @@ def create_topic(*, author: User, category: Category, title: str, body: str) -> 
         post_count=F("post_count") + 1,
         last_activity_at=now,
     )
+    subscriptions.auto_follow(user=author, topic=topic)
+    notifications.schedule_fan_out(post=post)
     return topic
 
 
@@ -91,6 +93,8 @@ def create_reply(*, author: User, topic: Topic, body: str) -> Post:
     Category.objects.filter(pk=locked.category_id).update(
         post_count=F("post_count") + 1, last_activity_at=now
     )
+    subscriptions.auto_follow(user=author, topic=locked)
+    notifications.schedule_fan_out(post=post)
     topic.last_position = position
     return post
 
@@ -154,6 +158,7 @@ def set_reaction(*, user: User, post: Post, kind: str, on: bool) -> bool:
     try:
         with transaction.atomic():
             Reaction.objects.create(post=post, user=user, kind=kind)
+            notifications.notify_encouragement(post=post, sender=user)
     except IntegrityError:
         # Already sent (a double click or a second tab): at most one of each kind.
         return False

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import permissions, services
+from . import permissions, services, subscriptions
 from .forms import EditPostForm, ReplyForm, TopicForm
 from .models import Category, Post, Reaction, ReactionKind, Topic
 from .pagination import page_from_request
@@ -31,7 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    cat = get_object_or_404(Category, slug=slug)
+    cat = get_object_or_404(
+        Category.objects.annotate(is_watched=subscriptions.watched_by(request.user)), slug=slug
+    )
     page = page_from_request(
         request.GET.get("page"), items=cat.topic_count, per_page=settings.TOPICS_PER_PAGE
     )
@@ -93,7 +95,10 @@ def _reaction_summary(posts: list[Post], user) -> dict[int, list[dict]]:
 @login_required
 def topic(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_object_or_404(
-        Topic.objects.visible_to(request.user).select_related("category"), pk=pk
+        Topic.objects.visible_to(request.user)
+        .select_related("category")
+        .annotate(is_followed=subscriptions.followed_by(request.user)),
+        pk=pk,
     )
     per_page = settings.POSTS_PER_PAGE
     page = page_from_request(request.GET.get("page"), items=topic.last_position, per_page=per_page)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.guidelines",
+                "forum.context_processors.notifications",
             ],
         },
     },
@@ -185,6 +187,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a request when Redis is down: fail fast, the outbox sweeper retries.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE: dict = {}
+# Notifications (forum.tasks): the outbox sweeper re-dispatches rows pending for longer than
+# OUTBOX_REDISPATCH_AFTER seconds; the daily digest goes out at DIGEST_HOUR (UTC).
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=18)
+OUTBOX_REDISPATCH_AFTER = 60
+NOTIFICATION_COALESCE_SECONDS = 15 * 60
+EMAIL_MAX_ATTEMPTS = 6
+UNSUBSCRIBE_LINK_MAX_AGE = 60 * 60 * 24 * 90
+CELERY_BEAT_SCHEDULE["forum-sweep-outbox"] = {"task": "forum.sweep_outbox", "schedule": 30}
+CELERY_BEAT_SCHEDULE["forum-daily-digest"] = {
+    "task": "forum.send_digests",
+    "schedule": crontab(hour=DIGEST_HOUR, minute=0),
+}
 CELERY_TIMEZONE = "UTC"
 
 LANGUAGE_CODE = "en"
