@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import services
 from .models import User
 
 
@@ -28,3 +29,10 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        role = obj.role
+        super().save_model(request, obj, form, change)
+        if change and "role" in form.changed_data:
+            # The role service keeps staff access in step with the role.
+            services.set_role(user=obj, role=role)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -61,3 +62,231 @@ class CrisisResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.region})"
+
+
+# --- Reports, the review queue, moderation actions and sanctions ----------------------------
+
+
+class ReportReason(models.TextChoices):
+    UNSUPPORTIVE = "unsupportive", "Unsupportive or harmful"
+    AT_RISK = "at_risk", "Someone may be at risk"
+    SPAM = "spam", "Spam or advertising"
+    PRIVATE_DETAILS = "private_details", "Shares private or identifying details"
+    OTHER = "other", "Something else"
+    # Not offered on the report form: the author asking moderators to look at a decision again.
+    APPEAL = "appeal", "The author asks for a review"
+
+
+# Reasons a member can choose when reporting someone else's post.
+MEMBER_REPORT_REASONS = [choice for choice in ReportReason.choices if choice[0] != "appeal"]
+
+# How much each reason weighs in an item's score; at-risk items sort first whatever the score.
+REASON_WEIGHTS = {
+    ReportReason.AT_RISK: 5,
+    ReportReason.PRIVATE_DETAILS: 3,
+    ReportReason.UNSUPPORTIVE: 2,
+    ReportReason.SPAM: 2,
+    ReportReason.OTHER: 1,
+    ReportReason.APPEAL: 2,
+}
+
+
+class Report(models.Model):
+    """One member asking moderators to look at one post. Never shown to the post's author."""
+
+    post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
+    )
+    reason = models.CharField(max_length=20, choices=ReportReason.choices)
+    note = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    review_item = models.ForeignKey(
+        "ReviewItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    # Set when a moderator acted on the item; the reporter got a closure note then.
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "reporter"], name="report_once_per_member"),
+        ]
+        indexes = [models.Index(fields=["reporter", "-created_at"], name="report_reporter_recent")]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk} on post {self.post_id}"
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", "Waiting for review"
+    RESOLVED = "resolved", "Resolved"
+
+
+class ReviewItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ReviewStatus.OPEN)
+
+    def by_priority(self):
+        """At-risk first, then the highest score, then the oldest."""
+        return self.order_by("-at_risk", "-score", "opened_at", "id")
+
+
+class ReviewItem(models.Model):
+    """Everything moderators need to decide about one post: one item per post, ever."""
+
+    post = models.OneToOneField("forum.Post", on_delete=models.CASCADE, related_name="review_item")
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN
+    )
+    # Distinct open report reasons, in ReportReason order.
+    reasons = models.JSONField(default=list, blank=True)
+    report_count = models.PositiveIntegerField(default=0)
+    score = models.PositiveIntegerField(default=0)
+    at_risk = models.BooleanField(default=False)
+    crisis_language = models.BooleanField(default=False)
+    needs_approval = models.BooleanField(default=False)
+    opened_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    auto_hidden_at = models.DateTimeField(null=True, blank=True)
+    # Moderator alerts sent for this at-risk item, and when the last one went out.
+    alert_count = models.PositiveIntegerField(default=0)
+    last_alerted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at_risk", "-score", "opened_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["-at_risk", "-score", "opened_at", "id"],
+                name="review_queue_priority",
+                condition=models.Q(status="open"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of post {self.post_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:review_item", kwargs={"pk": self.pk})
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(ReportReason.choices)
+        return [labels.get(reason, reason) for reason in self.reasons]
+
+
+class ModerationReason(models.TextChoices):
+    """Why a moderator acted: each names the guideline concerned."""
+
+    OWN_STORY = "own_story", "Share your own story (guideline 1)"
+    PRIVACY = "privacy", "Build trust: private or identifying details (guideline 2)"
+    JUDGING = "judging", "Strengths, not shortcomings: judging or piling on (guideline 4)"
+    ADVICE = "advice", "Empathy first: advice instead of experience (guideline 5)"
+    SAFETY = "safety", "Safety: someone may be at risk (guideline 6)"
+    SPAM = "spam", "Spam or advertising (guideline 7)"
+    WITHIN_GUIDELINES = "within_guidelines", "Within the guidelines"
+    OTHER = "other", "Something else (explained below)"
+    # Written by the system only.
+    REPORTED = "reported", "Reported by members (automatic)"
+    EXPIRED = "expired", "The sanction's time ended (automatic)"
+
+
+# Reasons a moderator can choose; the automatic ones are the system's.
+MODERATOR_REASONS = [c for c in ModerationReason.choices if c[0] not in ("reported", "expired")]
+
+
+class ModerationAction(models.TextChoices):
+    KEEP = "keep", "Keep (dismiss the reports)"
+    HIDE = "hide", "Hide"
+    REMOVE = "remove", "Remove"
+    EDIT = "edit", "Edit"
+    LOCK = "lock", "Lock the topic"
+    UNLOCK = "unlock", "Unlock the topic"
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"
+    WARN = "warn", "Warn the member"
+    MUTE = "mute", "Mute (can read, cannot post)"
+    SUSPEND = "suspend", "Suspend (cannot log in)"
+    LIFT = "lift", "Lift a sanction"
+    # Written by the system, not chosen by a moderator.
+    AUTO_HIDE = "auto_hide", "Hidden automatically after reports"
+    EXPIRE = "expire", "Sanction ended"
+
+
+class ModerationLog(models.Model):
+    """One row per moderation action: who, what, target, reason, when. The database refuses
+    UPDATE and DELETE on this table (triggers in migration 0004), so it is append-only."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system acted (automatic hiding, a sanction ending).",
+    )
+    action = models.CharField(max_length=20, choices=ModerationAction.choices)
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_history"
+    )
+    post = models.ForeignKey(
+        "forum.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    topic = models.ForeignKey(
+        "forum.Topic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_item = models.ForeignKey(
+        ReviewItem, on_delete=models.PROTECT, null=True, blank=True, related_name="log"
+    )
+    reason = models.CharField(max_length=20, choices=ModerationReason.choices)
+    explanation = models.TextField(max_length=2000)
+    # For sanctions: until when.
+    until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_user", "-created_at"], name="modlog_target_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SanctionKind(models.TextChoices):
+    MUTE = "mute", "Muted"
+    SUSPEND = "suspend", "Suspended"
+
+
+class Sanction(models.Model):
+    """A mute or suspension; its effect is written onto the member (muted_until etc.)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions"
+    )
+    kind = models.CharField(max_length=10, choices=SanctionKind.choices)
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["lifted_at", "ends_at"], name="sanction_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} until {self.ends_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None and self.ends_at > timezone.now()

@@ -6,4 +6,14 @@ app_name = "community"
 urlpatterns = [
     path("guidelines/", views.guidelines, name="guidelines"),
     path("help-now/", views.crisis, name="crisis"),
+    path("p/<int:pk>/report/", views.report_post, name="report_post"),
+    path("my/reports/", views.my_reports, name="my_reports"),
+    path("my/decisions/<int:pk>/", views.decision, name="decision"),
+    path("moderation/", views.queue, name="queue"),
+    path("moderation/items/<int:pk>/", views.item, name="review_item"),
+    path("moderation/items/<int:pk>/claim/", views.claim, name="claim_item"),
+    path("moderation/items/<int:pk>/act/", views.act, name="act_on_item"),
+    path("moderation/items/<int:pk>/edit/", views.edit, name="edit_post"),
+    path("moderation/sanctions/<int:pk>/lift/", views.lift, name="lift_sanction"),
+    path("moderation/log/", views.log, name="log"),
 ]

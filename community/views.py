@@ -1,8 +1,46 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Community pages: guidelines, crisis resources, reporting, and the moderator's workspace."""
 
-from .models import CrisisResource
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from forum.models import Post
+
+from . import permissions, services
+from .models import (
+    CrisisResource,
+    ModerationAction,
+    ModerationLog,
+    Report,
+    ReviewItem,
+    Sanction,
+)
+from .moderation_forms import (
+    LiftSanctionForm,
+    ModerationActionForm,
+    ModeratorEditForm,
+    ReportForm,
+    ReviewRequestForm,
+)
 from .services import current_guidelines
+
+LOG_PER_PAGE = 50
+QUEUE_LIMIT = 100
+QUEUE_FILTERS = {
+    "all": ("Everything waiting", {}),
+    "at_risk": ("Someone may be at risk", {"at_risk": True}),
+    "pending": ("Waiting for approval", {"needs_approval": True}),
+    "reported": ("Reported", {"report_count__gt": 0}),
+}
 
 
 def guidelines(request: HttpRequest) -> HttpResponse:
@@ -11,3 +49,278 @@ def guidelines(request: HttpRequest) -> HttpResponse:
 
 def crisis(request: HttpRequest) -> HttpResponse:
     return render(request, "community/crisis.html", {"resources": CrisisResource.objects.all()})
+
+
+# --- reporting (members) -------------------------------------------------------------------
+
+
+@login_required
+def report_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.visible_to(request.user).select_related("topic"), pk=pk)
+    if not permissions.can_report_post(request.user, post):
+        raise PermissionDenied("You can report published posts other members wrote.")
+    already = Report.objects.filter(post=post, reporter=request.user).exists()
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and not already and form.is_valid():
+        try:
+            services.report_post(
+                reporter=request.user,
+                post=post,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except services.AlreadyReported:
+            already = True
+        except services.ModerationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "Thank you for your report. Moderators will take a look; the author won't know "
+                "it was you.",
+            )
+            return redirect(post)
+    return render(
+        request,
+        "community/moderation/report.html",
+        {"post": post, "form": form, "already_reported": already},
+    )
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    reports = Report.objects.filter(reporter=request.user).exclude(reason="appeal")
+    reports = reports.order_by("-created_at", "-id")[:100]
+    return render(request, "community/moderation/my_reports.html", {"reports": reports})
+
+
+@login_required
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_object_or_404(ModerationLog.objects.select_related("post", "topic"), pk=pk)
+    if not permissions.can_read_decision(request.user, log):
+        raise PermissionDenied("This message is for someone else.")
+    can_ask = permissions.can_request_review(request.user, log)
+    asked = (
+        can_ask
+        and Report.objects.filter(
+            post_id=log.post_id, reporter=request.user, reason="appeal", closed_at__isnull=True
+        ).exists()
+    )
+    form = ReviewRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not can_ask:
+            raise PermissionDenied("Only the member a decision is about can ask for a review.")
+        if form.is_valid():
+            try:
+                services.request_review(
+                    author=request.user, log=log, note=form.cleaned_data["note"]
+                )
+            except services.ModerationError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, "Thank you. A moderator will look at this again and let you know."
+                )
+                return redirect("community:decision", pk=log.pk)
+    return render(
+        request,
+        "community/moderation/decision.html",
+        {"log": log, "form": form, "can_ask": can_ask and not asked, "asked": asked},
+    )
+
+
+# --- the moderator's workspace -------------------------------------------------------------
+
+
+def moderator_required(view):
+    """Signed in, a moderator, and (where required) with two-factor authentication set up."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not permissions.can_moderate(request.user):
+            raise PermissionDenied("Moderation pages are for moderators.")
+        if permissions.needs_two_factor_setup(request.user):
+            if request.method != "GET":
+                raise PermissionDenied("Please set up two-factor authentication first.")
+            messages.info(
+                request,
+                "Moderation pages need two-factor authentication. Please set up an "
+                "authenticator app first; it takes a minute.",
+            )
+            return redirect("mfa_activate_totp")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@moderator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("show", "all")
+    if show not in QUEUE_FILTERS:
+        show = "all"
+    items = (
+        ReviewItem.objects.open()
+        .filter(**QUEUE_FILTERS[show][1])
+        .select_related("post", "post__author", "claimed_by")
+        .by_priority()[:QUEUE_LIMIT]
+    )
+    return render(
+        request,
+        "community/moderation/queue.html",
+        {
+            "items": items,
+            "show": show,
+            "filters": [(key, label) for key, (label, _) in QUEUE_FILTERS.items()],
+        },
+    )
+
+
+def _action_choices(item: ReviewItem) -> list[tuple[str, str]]:
+    status = item.post.status
+    return [
+        (action, ModerationAction(action).label)
+        for action, statuses in services.ITEM_ACTIONS.items()
+        if status in statuses and action != ModerationAction.EDIT
+    ]
+
+
+def _item_page(request: HttpRequest, item: ReviewItem, form) -> HttpResponse:
+    post = item.post
+    # The post in context: the opening post and the few posts around this one.
+    context_posts = list(
+        Post.objects.filter(
+            topic=post.topic, position__in={1, *range(post.position - 2, post.position + 3)}
+        )
+        .select_related("author")
+        .order_by("position")
+    )
+    author = post.author
+    return render(
+        request,
+        "community/moderation/item.html",
+        {
+            "item": item,
+            "post": post,
+            "context_posts": context_posts,
+            "reports": item.post.reports.select_related("reporter").order_by("created_at"),
+            "history": ModerationLog.objects.filter(target_user=author)
+            .select_related("actor")
+            .order_by("-created_at", "-id")[:20],
+            "sanctions": Sanction.objects.filter(user=author).order_by("-starts_at")[:20],
+            "lift_form": LiftSanctionForm(),
+            "form": form,
+            "author": author,
+        },
+    )
+
+
+def _moderated_item(pk: int) -> ReviewItem:
+    return get_object_or_404(
+        ReviewItem.objects.select_related(
+            "post", "post__topic", "post__topic__category", "post__author", "claimed_by"
+        ),
+        pk=pk,
+    )
+
+
+@moderator_required
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _moderated_item(pk)
+    return _item_page(request, found, ModerationActionForm(actions=_action_choices(found)))
+
+
+@moderator_required
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _moderated_item(pk)
+    try:
+        services.claim_item(
+            moderator=request.user, item=found, claim=request.POST.get("claim") != "0"
+        )
+    except services.ModerationError as error:
+        messages.error(request, str(error))
+    return redirect(found)
+
+
+@moderator_required
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _moderated_item(pk)
+    form = ModerationActionForm(request.POST, actions=_action_choices(found))
+    if form.is_valid():
+        try:
+            log = services.act_on_item(
+                moderator=request.user,
+                item=found,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+                until=form.cleaned_data.get("until"),
+            )
+        except services.ModerationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Done: {log.get_action_display().lower()}. It is logged.")
+            return redirect("community:queue")
+    return _item_page(request, found, form)
+
+
+@moderator_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _moderated_item(pk)
+    form = ModeratorEditForm(request.POST or None, initial={"body": found.post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.act_on_item(
+                moderator=request.user,
+                item=found,
+                action=ModerationAction.EDIT,
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+                body=form.cleaned_data["body"],
+            )
+        except services.ModerationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The post is edited and the change is logged.")
+            return redirect("community:queue")
+    return render(request, "community/moderation/edit.html", {"item": found, "form": form})
+
+
+@moderator_required
+@require_POST
+def lift(request: HttpRequest, pk: int) -> HttpResponse:
+    sanction = get_object_or_404(Sanction.objects.select_related("user"), pk=pk)
+    form = LiftSanctionForm(request.POST)
+    back = request.POST.get("item")
+    if form.is_valid():
+        try:
+            services.lift_sanction(
+                moderator=request.user,
+                sanction=sanction,
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+            )
+        except services.ModerationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The sanction is lifted and the member is told.")
+    else:
+        messages.error(request, "Please choose a reason and explain it to lift a sanction.")
+    if back and back.isdigit() and ReviewItem.objects.filter(pk=back).exists():
+        return redirect("community:review_item", pk=int(back))
+    return redirect("community:log")
+
+
+@moderator_required
+def log(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(
+        ModerationLog.objects.select_related("actor", "target_user").order_by("-created_at", "-id"),
+        LOG_PER_PAGE,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request, "community/moderation/log.html", {"page_obj": page, "entries": page.object_list}
+    )

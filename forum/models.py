@@ -103,6 +103,9 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     edit_count = models.PositiveIntegerField(default=0)
+    # Set by forum.screening when written: the row community's review sweeper reads, so an
+    # at-risk post reaches moderators even if the task that should tell them was lost.
+    crisis_language = models.BooleanField(default=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -169,6 +172,30 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.post}"
+
+
+class ScreeningTopic(models.TextChoices):
+    SUICIDE = "suicide", "Suicide"
+    SELF_HARM = "self_harm", "Self-harm"
+    OVERDOSE = "overdose", "Overdose"
+
+
+class ScreeningPhrase(models.Model):
+    """A reviewed phrase that suggests someone may be at risk (see forum.screening)."""
+
+    # Words match whole words; a trailing * matches any ending ("kill* myself" also matches
+    # "killing myself"); spaces also match hyphens, so "self harm" matches "self-harm".
+    phrase = models.CharField(max_length=120, unique=True)
+    topic = models.CharField(max_length=20, choices=ScreeningTopic.choices)
+    is_active = models.BooleanField(default=True)
+    note = models.CharField(max_length=300, blank=True, help_text="Why this phrase is listed.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["topic", "phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase
 
 
 # --- Following, notifications and email delivery -------------------------------------------

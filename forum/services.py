@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
+from celery import current_app
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 
-from . import notifications, rendering, subscriptions
+from . import notifications, rendering, screening, subscriptions
 from .models import Category, Post, PostRevision, Reaction, ReactionKind, Status, Topic
 
 
@@ -34,14 +38,55 @@ def _render(body: str) -> str:
     return rendering.render_markdown(body, mention_url=exact.get)
 
 
+logger = logging.getLogger(__name__)
+
+# Community's task, named (never imported): it opens the review item and alerts moderators.
+REVIEW_NEW_POST_TASK = "community.review_new_post"
+
+
+def needs_review(author: User) -> bool:
+    """New members' first posts wait for a moderator; peer specialists and moderators don't."""
+    return (
+        author.role == Role.MEMBER
+        and not author.is_superuser
+        and author.approved_post_count < settings.NEW_MEMBER_REVIEW_POSTS
+    )
+
+
+def _count_direct_publish(author: User) -> None:
+    # Only while it still matters: established members' posts cost no extra write.
+    if author.approved_post_count < settings.NEW_MEMBER_REVIEW_POSTS:
+        User.objects.filter(pk=author.pk).update(approved_post_count=F("approved_post_count") + 1)
+
+
+def _request_review(post: Post) -> None:
+    """After commit, community opens a review item for a waiting or at-risk post."""
+    if post.status != Status.PENDING and not post.crisis_language:
+        return
+
+    def dispatch() -> None:
+        try:
+            current_app.signature(REVIEW_NEW_POST_TASK, args=[post.pk]).apply_async(retry=False)
+        except Exception:
+            if current_app.conf.task_always_eager:
+                raise
+            # The post row says it needs review; community's sweeper picks it up within a minute.
+            logger.warning("review dispatch failed for post %s; the sweeper will retry", post.pk)
+
+    transaction.on_commit(dispatch)
+
+
 @transaction.atomic
 def create_topic(*, author: User, category: Category, title: str, body: str) -> Topic:
-    """A new published topic exists in `category` with `body` as its opening post."""
+    """A new topic exists in `category` with `body` as its opening post: published, or
+    waiting for a moderator (a new member's first posts); counters count it once published."""
     now = timezone.now()
+    status = Status.PENDING if needs_review(author) else Status.PUBLISHED
     topic = Topic.objects.create(
         category=category,
         author=author,
         title=title.strip(),
+        status=status,
         created_at=now,
         last_activity_at=now,
         last_poster=author,
@@ -53,21 +98,28 @@ def create_topic(*, author: User, category: Category, title: str, body: str) -> 
         position=1,
         body=body,
         body_html=_render(body),
+        status=status,
+        crisis_language=screening.is_crisis_language(f"{title}\n{body}"),
         created_at=now,
     )
-    Category.objects.filter(pk=category.pk).update(
-        topic_count=F("topic_count") + 1,
-        post_count=F("post_count") + 1,
-        last_activity_at=now,
-    )
+    if status == Status.PUBLISHED:
+        Category.objects.filter(pk=category.pk).update(
+            topic_count=F("topic_count") + 1,
+            post_count=F("post_count") + 1,
+            last_activity_at=now,
+        )
+        _count_direct_publish(author)
+    _request_review(post)
     subscriptions.auto_follow(user=author, topic=topic)
     notifications.schedule_fan_out(post=post)
+    topic.opening_post = post
     return topic
 
 
 @transaction.atomic
 def create_reply(*, author: User, topic: Topic, body: str) -> Post:
-    """A new published reply is the last post of `topic`; the topic's counters include it."""
+    """A new reply is the last post of `topic`: published and counted, or waiting for a
+    moderator (a new member's first posts) and counted only once approved."""
     # The row lock serialises position numbers per topic; other topics are not blocked.
     locked = Topic.objects.select_for_update().get(pk=topic.pk)
     if locked.is_locked:
@@ -76,23 +128,32 @@ def create_reply(*, author: User, topic: Topic, body: str) -> Post:
         raise ForumError("This topic is not open for replies right now.")
     now = timezone.now()
     position = locked.last_position + 1
+    status = Status.PENDING if needs_review(author) else Status.PUBLISHED
     post = Post.objects.create(
         topic=locked,
         author=author,
         position=position,
         body=body,
         body_html=_render(body),
+        status=status,
+        crisis_language=screening.is_crisis_language(body),
         created_at=now,
     )
-    Topic.objects.filter(pk=locked.pk).update(
-        last_position=position,
-        reply_count=F("reply_count") + 1,
-        last_activity_at=now,
-        last_poster=author,
-    )
-    Category.objects.filter(pk=locked.category_id).update(
-        post_count=F("post_count") + 1, last_activity_at=now
-    )
+    if status == Status.PUBLISHED:
+        Topic.objects.filter(pk=locked.pk).update(
+            last_position=position,
+            reply_count=F("reply_count") + 1,
+            last_activity_at=now,
+            last_poster=author,
+        )
+        Category.objects.filter(pk=locked.category_id).update(
+            post_count=F("post_count") + 1, last_activity_at=now
+        )
+        _count_direct_publish(author)
+    else:
+        # The position is taken now; the counters and last activity change when approved.
+        Topic.objects.filter(pk=locked.pk).update(last_position=position)
+    _request_review(post)
     subscriptions.auto_follow(user=author, topic=locked)
     notifications.schedule_fan_out(post=post)
     topic.last_position = position
@@ -123,6 +184,10 @@ def edit_post(
     post.edited_at = timezone.now()
     post.edit_count = F("edit_count") + 1
     post.save(update_fields=["body", "body_html", "edited_at", "edit_count"])
+    if not post.crisis_language and screening.is_crisis_language(f"{new_title}\n{body}"):
+        post.crisis_language = True
+        post.save(update_fields=["crisis_language"])
+        _request_review(post)
     if new_title != topic.title:
         Topic.objects.filter(pk=topic.pk).update(title=new_title)
     post.refresh_from_db()
@@ -146,6 +211,57 @@ def delete_post(*, user: User, post: Post) -> Post:
         Topic.objects.filter(pk=post.topic_id).update(reply_count=F("reply_count") - 1)
         Category.objects.filter(pk=post.topic.category_id).update(post_count=F("post_count") - 1)
     return post
+
+
+@transaction.atomic
+def set_post_status(*, post: Post, status: str) -> Post:
+    """`post` has `status`; topic and category counters count it exactly while it is published,
+    and a post approved from waiting counts as the topic's latest activity, now."""
+    post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+    old = post.status
+    if old == status:
+        return post
+    if old == Status.DELETED:
+        raise ForumError("This post was removed by its author.")
+    post.status = status
+    post.save(update_fields=["status"])
+    now = timezone.now()
+    delta = (status == Status.PUBLISHED) - (old == Status.PUBLISHED)
+    approved = old == Status.PENDING and status == Status.PUBLISHED
+    topic_changes: dict = {}
+    category_changes: dict = {}
+    if approved:
+        topic_changes.update(last_activity_at=now, last_poster_id=post.author_id)
+        category_changes["last_activity_at"] = now
+        User.objects.filter(pk=post.author_id).update(
+            approved_post_count=F("approved_post_count") + 1
+        )
+    if post.is_opening_post:
+        # A topic is listed exactly while its opening post is published.
+        topic_changes["status"] = status
+        if delta:
+            category_changes.update(
+                topic_count=F("topic_count") + delta, post_count=F("post_count") + delta
+            )
+    elif delta:
+        topic_changes["reply_count"] = F("reply_count") + delta
+        category_changes["post_count"] = F("post_count") + delta
+    if topic_changes:
+        Topic.objects.filter(pk=post.topic_id).update(**topic_changes)
+    if category_changes:
+        Category.objects.filter(pk=post.topic.category_id).update(**category_changes)
+    if approved:
+        # Followers hear about a waiting post only once a moderator approves it.
+        notifications.schedule_fan_out(post=post)
+    return post
+
+
+@transaction.atomic
+def set_topic_locked(*, topic: Topic, locked: bool) -> Topic:
+    """`topic` is closed to new replies exactly when `locked`."""
+    Topic.objects.filter(pk=topic.pk).update(is_locked=locked)
+    topic.is_locked = locked
+    return topic
 
 
 def set_reaction(*, user: User, post: Post, kind: str, on: bool) -> bool:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import permissions, services, subscriptions
 from .forms import EditPostForm, ReplyForm, TopicForm
-from .models import Category, Post, Reaction, ReactionKind, Topic
+from .models import Category, Post, Reaction, ReactionKind, Status, Topic
 from .pagination import page_from_request
 
 
@@ -47,6 +47,24 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "forum/category.html", {"category": cat, "topics": topics, "page": page})
 
 
+CRISIS_PANEL_SESSION_KEY = "crisis_panel_topic"
+
+
+def _after_posting(request: HttpRequest, post: Post, *, posted: str) -> None:
+    """Tell the author where their post stands; crisis language shows them the help panel."""
+    if post.status == Status.PENDING:
+        messages.success(
+            request,
+            "Thank you for sharing. New members' first posts wait for a moderator, so only you "
+            "can see this one for now. It usually doesn't take long.",
+        )
+    else:
+        messages.success(request, posted)
+    if post.crisis_language:
+        # In the session, not the URL: the URL would say "crisis" in the browser history.
+        request.session[CRISIS_PANEL_SESSION_KEY] = post.topic_id
+
+
 @login_required
 def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
     cat = get_object_or_404(Category, slug=slug)
@@ -60,7 +78,9 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
         )
-        messages.success(request, "Thank you for sharing. Your topic is posted.")
+        _after_posting(
+            request, topic.opening_post, posted="Thank you for sharing. Your topic is posted."
+        )
         return redirect(topic)
     return render(request, "forum/topic_form.html", {"category": cat, "form": form})
 
@@ -123,6 +143,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "form": ReplyForm(),
             "can_reply": permissions.can_reply(request.user, topic),
+            "show_crisis_panel": request.session.pop(CRISIS_PANEL_SESSION_KEY, None) == topic.pk,
         },
     )
 
@@ -143,7 +164,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ForumError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Your reply is posted.")
+            _after_posting(request, post, posted="Your reply is posted.")
             return redirect(post)
     return render(request, "forum/reply_form.html", {"topic": topic, "form": form})
 

@@ -19,6 +19,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"member{n}@example.test")
     password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
     guidelines_version = 1
+    # Established by default; pass approved_post_count=0 for a new member whose first posts wait.
+    approved_post_count = 2
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):

@@ -187,6 +187,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a request when Redis is down: fail fast, the outbox sweeper retries.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE: dict = {}
+# Moderation (community.tasks): a queue summary at most every 15 minutes while items wait;
+# every minute, re-alert on unclaimed at-risk items, lift expired sanctions, sweep lost reviews.
+CELERY_BEAT_SCHEDULE["community-queue-summary"] = {
+    "task": "community.send_queue_summary",
+    "schedule": 15 * 60,
+}
+CELERY_BEAT_SCHEDULE["community-realert-at-risk"] = {
+    "task": "community.realert_unclaimed_at_risk",
+    "schedule": 60,
+}
+CELERY_BEAT_SCHEDULE["community-lift-expired-sanctions"] = {
+    "task": "community.lift_expired_sanctions",
+    "schedule": 60,
+}
+CELERY_BEAT_SCHEDULE["community-sweep-unreviewed-posts"] = {
+    "task": "community.sweep_unreviewed_posts",
+    "schedule": 60,
+}
 # Notifications (forum.tasks): the outbox sweeper re-dispatches rows pending for longer than
 # OUTBOX_REDISPATCH_AFTER seconds; the daily digest goes out at DIGEST_HOUR (UTC).
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=18)
@@ -240,6 +258,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
 DEMO_DATA_ALLOWED = False
+# Moderation: a new member's first posts wait for a moderator; reports per member per day.
+NEW_MEMBER_REVIEW_POSTS = 2
+REPORTS_PER_DAY = 20
+# An at-risk item nobody claimed re-alerts every moderator after this many minutes.
+AT_RISK_REALERT_MINUTES = 15
 
 LOGGING = {
     "version": 1,

@@ -105,7 +105,14 @@ class Command(BaseCommand):
     def _account(self, username, email, role, display_name, bio) -> User:
         user, made = User.objects.get_or_create(
             username=username,
-            defaults={"email": email, "role": role, "display_name": display_name, "bio": bio},
+            defaults={
+                "email": email,
+                "role": role,
+                "display_name": display_name,
+                "bio": bio,
+                # Demo stories are published at once; new sign-ups still wait for review.
+                "approved_post_count": settings.NEW_MEMBER_REVIEW_POSTS,
+            },
         )
         if made:
             user.set_password(DEMO_PASSWORD)

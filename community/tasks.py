@@ -1,0 +1,72 @@
+"""Celery tasks for moderation: ids in, rows re-read, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import services
+
+# A lock timeout or a dropped connection is worth another try; anything else must surface.
+RETRYABLE = (OperationalError,)
+
+
+@shared_task(
+    name="community.fold_report",
+    autoretry_for=RETRYABLE,
+    retry_backoff=2,
+    max_retries=5,
+)
+def fold_report(report_id: int) -> int | None:
+    """The report is part of its post's one review item (auto-hide and alerts included)."""
+    item = services.fold_report(report_id=report_id)
+    return item.pk if item else None
+
+
+@shared_task(
+    name="community.review_new_post",
+    autoretry_for=RETRYABLE,
+    retry_backoff=2,
+    max_retries=5,
+)
+def review_new_post(post_id: int) -> int | None:
+    """A waiting or at-risk post has an open review item; at-risk ones alerted moderators."""
+    item = services.review_new_post(post_id=post_id)
+    return item.pk if item else None
+
+
+@shared_task(name="community.sweep_unreviewed_posts")
+def sweep_unreviewed_posts() -> int:
+    """Waiting or at-risk posts whose review task was lost now have their review item."""
+    return services.sweep_unreviewed_posts()
+
+
+@shared_task(name="community.realert_unclaimed_at_risk")
+def realert_unclaimed_at_risk() -> int:
+    """At-risk items nobody claimed for 15 minutes have alerted every moderator again."""
+    return services.realert_unclaimed_at_risk()
+
+
+@shared_task(name="community.send_queue_summary")
+def send_queue_summary() -> int:
+    """While the queue is not empty, moderators have one summary per 15-minute window."""
+    return services.send_queue_summary()
+
+
+@shared_task(name="community.lift_expired_sanctions")
+def lift_expired_sanctions() -> int:
+    """Mutes and suspensions whose time has ended are lifted and logged."""
+    return services.lift_expired_sanctions()
+
+
+BY_NAME = {
+    task.name: task
+    for task in (
+        fold_report,
+        review_new_post,
+        sweep_unreviewed_posts,
+        realert_unclaimed_at_risk,
+        send_queue_summary,
+        lift_expired_sanctions,
+    )
+}

@@ -1,0 +1,328 @@
+"""Reporting and the moderator's workspace through the client: happy paths and every denial."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from community import services
+from community.models import (
+    ModerationAction,
+    ModerationLog,
+    ModerationReason,
+    Report,
+    ReportReason,
+    ReviewItem,
+    ReviewStatus,
+    Sanction,
+)
+from forum.models import Post
+from tests.factories import UserFactory, make_reply, make_topic
+
+CRISIS_TEXT = "Tonight I just want to end my life."
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(role=Role.MODERATOR)
+
+
+@pytest.fixture
+def scene(db, moderator, django_capture_on_commit_callbacks):
+    """A reported reply with an open review item and an active mute on its author."""
+    topic = make_topic()
+    post = make_reply(topic=topic, body="Words someone reported.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_post(reporter=UserFactory(), post=post, reason=ReportReason.UNSUPPORTIVE)
+    sanction = Sanction.objects.create(
+        user=post.author,
+        kind="mute",
+        ends_at=timezone.now() + timedelta(days=1),
+        created_by=moderator,
+    )
+    return {"post": post, "item": ReviewItem.objects.get(post=post), "sanction": sanction}
+
+
+def snapshot(scene) -> tuple:
+    post = Post.objects.get(pk=scene["post"].pk)
+    item = ReviewItem.objects.get(pk=scene["item"].pk)
+    sanction = Sanction.objects.get(pk=scene["sanction"].pk)
+    return (
+        post.status,
+        post.body,
+        post.topic.is_locked,
+        item.status,
+        item.claimed_by_id,
+        sanction.lifted_at,
+        ModerationLog.objects.count(),
+    )
+
+
+DECISION = {
+    "reason": ModerationReason.JUDGING,
+    "explanation": "Please share what helped you instead.",
+}
+# (method, url name, which object's pk, POST data)
+MODERATION_ENDPOINTS = [
+    ("get", "community:queue", None, None),
+    ("get", "community:review_item", "item", None),
+    ("post", "community:claim_item", "item", {"claim": "1"}),
+    ("post", "community:act_on_item", "item", {"action": "hide", **DECISION}),
+    ("get", "community:edit_post", "item", None),
+    ("post", "community:edit_post", "item", {"body": "Edited by a moderator.", **DECISION}),
+    ("post", "community:lift_sanction", "sanction", DECISION),
+    ("get", "community:log", None, None),
+]
+ROLES = ["anonymous", Role.MEMBER, Role.PEER_SPECIALIST, Role.MODERATOR]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "name", "target", "data"), MODERATION_ENDPOINTS)
+def test_moderation_permissions(client, scene, role, method, name, target, data):
+    url = reverse(name, kwargs={"pk": scene[target].pk} if target else None)
+    if role != "anonymous":
+        client.force_login(UserFactory(role=role))
+    before = snapshot(scene)
+    response = getattr(client, method)(url, data or {})
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+        assert snapshot(scene) == before
+    elif role in (Role.MEMBER, Role.PEER_SPECIALIST):
+        assert response.status_code == 403
+        assert snapshot(scene) == before
+    else:
+        assert response.status_code in (200, 302)
+        if method == "post":
+            assert response.status_code == 302, response.content.decode()[:2000]
+            assert snapshot(scene) != before
+
+
+def test_the_moderator_hide_action_logs_and_resolves(client, scene, moderator):
+    client.force_login(moderator)
+    url = reverse("community:act_on_item", kwargs={"pk": scene["item"].pk})
+    response = client.post(url, {"action": "hide", **DECISION})
+    assert response.status_code == 302
+    log = ModerationLog.objects.get(actor=moderator)
+    assert log.action == ModerationAction.HIDE
+    assert ReviewItem.objects.get(pk=scene["item"].pk).status == ReviewStatus.RESOLVED
+
+
+def test_an_action_without_a_reason_keeps_what_was_typed(client, scene, moderator):
+    client.force_login(moderator)
+    url = reverse("community:act_on_item", kwargs={"pk": scene["item"].pk})
+    response = client.post(url, {"action": "hide", "explanation": "Typed with care."})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "naming the guideline concerned" in page
+    assert "Typed with care." in page
+    assert not ModerationLog.objects.filter(actor=moderator).exists()
+
+
+def test_a_mute_needs_a_duration(client, scene, moderator):
+    client.force_login(moderator)
+    url = reverse("community:act_on_item", kwargs={"pk": scene["item"].pk})
+    response = client.post(url, {"action": "mute", **DECISION})
+    assert "Please choose how long" in response.content.decode()
+    response = client.post(url, {"action": "mute", "duration": "7d", **DECISION})
+    assert response.status_code == 302
+    author = scene["post"].author
+    author.refresh_from_db()
+    assert author.muted_until > timezone.now() + timedelta(days=6)
+
+
+def test_the_queue_shows_items_and_filters(client, scene, moderator):
+    client.force_login(moderator)
+    page = client.get(reverse("community:queue")).content.decode()
+    assert "Unsupportive or harmful" in page
+    assert "Words someone reported." in page
+    at_risk = client.get(reverse("community:queue") + "?show=at_risk").content.decode()
+    assert "Words someone reported." not in at_risk
+
+
+def test_the_item_page_shows_the_reports_and_history(client, scene, moderator):
+    client.force_login(moderator)
+    page = client.get(scene["item"].get_absolute_url()).content.decode()
+    assert "Unsupportive or harmful" in page
+    assert "Sanctions" in page and "Lift this sanction" in page
+    assert 'name="action"' in page and "Explanation for the member" in page
+
+
+def test_claiming_an_item_someone_else_claimed_is_refused(client, scene, moderator):
+    services.claim_item(moderator=moderator, item=scene["item"])
+    other = UserFactory(role=Role.MODERATOR)
+    client.force_login(other)
+    response = client.post(
+        reverse("community:claim_item", kwargs={"pk": scene["item"].pk}),
+        {"claim": "1"},
+        follow=True,
+    )
+    assert "is already working on this item" in response.content.decode()
+    assert ReviewItem.objects.get(pk=scene["item"].pk).claimed_by == moderator
+
+
+# --- two-factor authentication for moderators -----------------------------------------------
+
+
+def test_moderators_need_totp_when_required(client, moderator, settings):
+    settings.MODERATORS_REQUIRE_MFA = True
+    client.force_login(moderator)
+    response = client.get(reverse("community:queue"))
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
+    Authenticator.objects.create(
+        user=moderator, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    assert client.get(reverse("community:queue")).status_code == 200
+
+
+def test_actions_are_refused_without_totp_when_required(client, scene, moderator, settings):
+    settings.MODERATORS_REQUIRE_MFA = True
+    client.force_login(moderator)
+    before = snapshot(scene)
+    url = reverse("community:act_on_item", kwargs={"pk": scene["item"].pk})
+    assert client.post(url, {"action": "hide", **DECISION}).status_code == 403
+    assert snapshot(scene) == before
+
+
+def test_local_settings_do_not_require_totp(client, moderator, settings):
+    settings.MODERATORS_REQUIRE_MFA = False
+    client.force_login(moderator)
+    assert client.get(reverse("community:queue")).status_code == 200
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+
+def test_report_link_shows_on_other_members_posts_only(client, member):
+    topic = make_topic(author=member)
+    reply = make_reply(topic=topic)
+    client.force_login(member)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert reverse("community:report_post", kwargs={"pk": reply.pk}) in page
+    own = Post.objects.get(topic=topic, position=1)
+    assert reverse("community:report_post", kwargs={"pk": own.pk}) not in page
+
+
+def test_a_member_reports_a_post(member_client, member, django_capture_on_commit_callbacks):
+    post = make_reply(topic=make_topic())
+    url = reverse("community:report_post", kwargs={"pk": post.pk})
+    page = member_client.get(url).content.decode()
+    assert "Why are you reporting this post?" in page
+    assert "Someone may be at risk" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(url, {"reason": "spam", "note": "A link to a shop."})
+    assert response.status_code == 302
+    report = Report.objects.get(reporter=member)
+    assert (report.reason, report.note) == ("spam", "A link to a shop.")
+    assert ReviewItem.objects.filter(post=post).exists()
+    again = member_client.get(url).content.decode()
+    assert "You already reported this post" in again
+    member_client.post(url, {"reason": "other"})
+    assert Report.objects.filter(reporter=member).count() == 1
+
+
+def test_a_report_without_a_reason_keeps_the_note(member_client):
+    post = make_reply(topic=make_topic())
+    url = reverse("community:report_post", kwargs={"pk": post.pk})
+    response = member_client.post(url, {"note": "Something felt off."})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Please choose the reason" in page and "Something felt off." in page
+    assert not Report.objects.exists()
+
+
+def test_members_cannot_report_their_own_posts(member_client, member):
+    topic = make_topic(author=member)
+    own = Post.objects.get(topic=topic)
+    url = reverse("community:report_post", kwargs={"pk": own.pk})
+    assert member_client.get(url).status_code == 403
+    assert member_client.post(url, {"reason": "spam"}).status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_anonymous_visitors_are_asked_to_log_in_to_report(client, db):
+    post = make_reply(topic=make_topic())
+    response = client.get(reverse("community:report_post", kwargs={"pk": post.pk}))
+    assert response.status_code == 302 and reverse("account_login") in response.url
+
+
+def test_the_author_reads_the_decision_and_others_cannot(client, scene, moderator):
+    log = services.act_on_item(
+        moderator=moderator,
+        item=scene["item"],
+        action=ModerationAction.HIDE,
+        **DECISION,
+    )
+    url = reverse("community:decision", kwargs={"pk": log.pk})
+    client.force_login(scene["post"].author)
+    page = client.get(url).content.decode()
+    assert "Please share what helped you instead." in page
+    assert "Guideline concerned" in page and "Ask for a review" in page
+    # The reporter is never named to the author.
+    reporter = Report.objects.get().reporter
+    assert reporter.username not in page
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+
+
+def test_the_reporter_sees_the_closure(client, scene, moderator):
+    services.act_on_item(
+        moderator=moderator, item=scene["item"], action=ModerationAction.KEEP, **DECISION
+    )
+    client.force_login(Report.objects.get().reporter)
+    page = client.get(reverse("community:my_reports")).content.decode()
+    assert "thank you, we reviewed your report" in page
+
+
+# --- after posting: crisis panel and waiting posts ---------------------------------------------
+
+
+def test_crisis_language_shows_the_author_the_help_panel_once(member_client):
+    topic = make_topic()
+    response = member_client.post(
+        reverse("forum:reply", kwargs={"pk": topic.pk}), {"body": CRISIS_TEXT}, follow=True
+    )
+    page = response.content.decode()
+    assert "Thank you for telling us how you are" in page
+    assert "988 Suicide &amp; Crisis Lifeline" in page
+    assert CRISIS_TEXT in page  # still published: never silenced
+    again = member_client.get(topic.get_absolute_url()).content.decode()
+    assert "Thank you for telling us how you are" not in again
+
+
+def test_an_ordinary_post_shows_no_panel(member_client):
+    topic = make_topic()
+    response = member_client.post(
+        reverse("forum:reply", kwargs={"pk": topic.pk}), {"body": "A good day."}, follow=True
+    )
+    assert "Thank you for telling us how you are" not in response.content.decode()
+
+
+def test_a_new_members_topic_waits_and_only_they_see_it(client, db):
+    newcomer = UserFactory(approved_post_count=0)
+    client.force_login(newcomer)
+    category = make_topic().category
+    response = client.post(
+        reverse("forum:new_topic", kwargs={"slug": category.slug}),
+        {"title": "Hello", "body": "My first words here."},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "wait for a moderator" in page
+    assert "Waiting for a moderator" in page
+    topic_url = response.redirect_chain[-1][0]
+    client.force_login(UserFactory())
+    assert client.get(topic_url).status_code == 404
+
+
+def test_the_moderation_link_is_for_moderators(client, moderator, member):
+    client.force_login(member)
+    assert reverse("community:queue") not in client.get("/").content.decode()
+    client.force_login(moderator)
+    assert reverse("community:queue") in client.get("/").content.decode()
