@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 
@@ -72,3 +73,33 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def moderation_log_flushable(transactional_db):
+    """Lets a transactional test's closing flush empty the append-only moderation log.
+
+    PostgreSQL flushes with TRUNCATE, which the log's row triggers leave alone; SQLite flushes
+    with DELETE, which its trigger refuses, so the trigger steps aside for the flush only.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("community.migrations.0004_moderation_log_append_only")
+    with connection.cursor() as cursor:
+        for statement in migration.SQLITE_REVERSE:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM community_moderationlog")
+        for statement in migration.SQLITE_FORWARD:
+            cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached guidelines or sessions must not leak across."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
