@@ -356,15 +356,16 @@ def _publish(task_name: str, args: list, **options) -> bool:
     task = tasks.BY_NAME[task_name]
     try:
         task.apply_async(args=args, retry=False, **options)
-    except Exception:
+    except Exception as error:
         if task.app.conf.task_always_eager:
             # Eager runs are the task itself failing, not the broker: tests must see it.
             raise
+        # Ids and the exception class only: never the text of what was posted.
         logger.warning(
-            "could not hand %s to the broker; the outbox sweeper will retry (args=%s)",
+            "could not hand %s to the broker (%s); the outbox sweeper will retry (args=%s)",
             task_name,
+            type(error).__name__,
             args,
-            exc_info=True,
         )
         return False
     return True

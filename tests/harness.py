@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import logging
 import os
 import shutil
 import signal
@@ -125,6 +126,8 @@ class SmtpSink:
     """An SMTP server that records every message it accepts; stopping it is a mail outage."""
 
     def __init__(self, *, delay: float = 0.0):
+        # aiosmtpd logs every SMTP command at INFO; a test's output should show its own results.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.port = free_port()
         self.delay = delay
         self.messages: list[EmailMessage] = []
@@ -166,6 +169,16 @@ class SmtpSink:
         """At least `n` messages have arrived (or the test fails after `timeout` s)."""
         wait_until(lambda: self.count() >= n, timeout=timeout, what=f"{n} emails")
         return self.received()
+
+    def wait_for_recipient(self, address: str, *, timeout: float = 30) -> list[EmailMessage]:
+        """At least one message to `address` has arrived; returns the messages to it."""
+
+        def to_address():
+            return [
+                m for m in self.received() if any(a.addr_spec == address for a in m["To"].addresses)
+            ]
+
+        return wait_until(to_address, timeout=timeout, what=f"an email to {address}")
 
     def settle(self, *, quiet: float = 1.5, timeout: float = 30) -> list[EmailMessage]:
         """Wait until no new message has arrived for `quiet` seconds; return them all."""
