@@ -67,9 +67,21 @@ def browser():
         service_missing(f"{CHROMIUM} is not installed")
     # Playwright's sync API refuses to run inside an asyncio loop; live_server runs in a thread.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs the rest of the session in another context, where Django's
+    # context-local connections are new objects. Carry over the data serialized at database
+    # setup, or serialized_rollback would silently restore nothing after an earlier
+    # transactional test flushed the seeded rows (site, categories, guidelines).
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()

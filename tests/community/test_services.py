@@ -188,7 +188,8 @@ def test_the_queue_puts_at_risk_first_then_score_then_age(db, django_capture_on_
     assert ordered == [risk.pk, new_high.pk, old_low.pk, second_low.pk]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush afterwards must not drop the seeded rows later tests rely on.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_members_reporting_at_once_make_one_item_and_twenty_reports():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
