@@ -87,13 +87,21 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def moderation_log_flushable(transactional_db):
+@pytest.fixture(autouse=True)
+def moderation_log_flushable(request):
     """Lets a transactional test's closing flush empty the append-only moderation log.
 
     PostgreSQL flushes with TRUNCATE, which the log's row triggers leave alone; SQLite flushes
     with DELETE, which its trigger refuses, so the trigger steps aside for the flush only.
     """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so flushed after this runs
     yield
     from django.db import connection
 

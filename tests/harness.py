@@ -315,11 +315,15 @@ def use_broker(url: str):
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_write_url")}
 
     def reset_pools():
-        # Pools remember the broker they were made for.
+        # Pools remember the broker they were made for, and kombu keeps closed ones registered
+        # process-wide; later publishes would fail with "Acquire on closed pool".
+        from kombu import pools
+
         if app._pool is not None:
             app._pool.force_close_all()
             app._pool = None
         app.amqp._producer_pool = None
+        pools.reset()
 
     app.conf.update(broker_url=url, broker_write_url=None, task_always_eager=False)
     reset_pools()

@@ -16,27 +16,9 @@ CRISIS_TEXT = "I have been planning how to end my life and I think tonight is th
 ALERT_DEADLINE_SECONDS = 60
 
 
-@pytest.fixture
-def fresh_broker_pools():
-    """After the worker test, later eager tests get new broker pools.
-
-    Pointing the app at the private broker and back force-closes kombu's process-wide pools,
-    which stay registered; later publishes would fail with "Acquire on closed pool".
-    """
-    yield
-    from kombu import pools
-
-    from config.celery_app import app
-
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_at_risk_post_alerts_moderators_by_email_within_a_minute(
-    fresh_broker_pools,
     celery_worker,  # noqa: F811
     smtp_sink,  # noqa: F811
     capsys,

@@ -58,7 +58,21 @@ def test_sign_up_share_a_story_and_receive_a_reply_and_encouragement(live_server
     )
     newcomer.get_by_role("button", name="Post topic").click()
     expect(newcomer.get_by_role("heading", name="Ninety days today")).to_be_visible()
+    # A newcomer's first posts wait for a moderator; the author is told so.
+    expect(newcomer.get_by_text("Waiting for a moderator")).to_be_visible()
     topic_url = newcomer.url
+
+    # A moderator approves it from the review queue.
+    UserFactory(username="steady_oak", email="oak@example.test", role="moderator")
+    moderator = browser.new_context().new_page()
+    log_in(moderator, base, "oak@example.test", PASSWORD)
+    moderator.get_by_role("link", name="Moderation").click()
+    moderator.get_by_role("link", name="I never thought I'd get here.").click()
+    moderator.get_by_label("Approve", exact=True).check()
+    moderator.get_by_label("Reason", exact=True).select_option(label="Within the guidelines")
+    moderator.get_by_label("Explanation for the member").fill("Welcome, and thank you for sharing.")
+    moderator.get_by_role("button", name="Apply").click()
+    expect(moderator.get_by_text("It is logged.")).to_be_visible()
 
     # A second member replies and sends encouragement.
     UserFactory(username="harbor_light", email="harbor@example.test")

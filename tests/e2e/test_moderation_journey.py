@@ -21,7 +21,7 @@ def log_in(page, base_url: str, email: str) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_report_is_reviewed_hidden_and_explained(live_server, browser, moderation_log_flushable):
+def test_a_report_is_reviewed_hidden_and_explained(live_server, browser):
     base = live_server.url
     starter = UserFactory(username="quiet_river", email="river@example.test")
     author = UserFactory(username="sharp_words", email="author@example.test")
