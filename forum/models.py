@@ -230,9 +230,7 @@ class CategorySubscription(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["category", "user"], name="category_subscription_once"
-            ),
+            models.UniqueConstraint(fields=["category", "user"], name="category_subscription_once"),
         ]
 
     def __str__(self) -> str:
