@@ -132,8 +132,13 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("position")
     )
     reactions = _reaction_summary(posts, request.user) if posts else {}
+    user = request.user
+    # Decided here once per post rather than by template tags: the page renders 20 of these.
     for post in posts:
         post.reaction_summary = reactions.get(post.pk, [])
+        post.can_react = permissions.can_react(user, post)
+        post.can_edit = permissions.can_edit_post(user, post)
+        post.can_delete = permissions.can_delete_post(user, post)
     return render(
         request,
         "forum/topic.html",
@@ -231,8 +236,9 @@ def react(request: HttpRequest, pk: int) -> HttpResponse:
     post = _own_post(request, pk)
     if not permissions.can_react(request.user, post):
         raise PermissionDenied("You can send encouragement on other members' posts.")
-    kind = request.POST.get("kind", "")
-    on = request.POST.get("on") == "1"
+    # Each button says what it sets ("hear:on"), so a double submit cannot undo itself.
+    kind, _, state = request.POST.get("reaction", "").partition(":")
+    on = state == "on"
     try:
         services.set_reaction(user=request.user, post=post, kind=kind, on=on)
     except services.ForumError as error:

@@ -17,7 +17,12 @@ from forum.models import EmailOutbox, FanOutStatus, OutboxStatus, PostFanOut
 from tests.factories import CategoryFactory, UserFactory
 from tests.harness import celery_worker, private_redis, smtp_sink  # noqa: F401
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after each test must not re-create content types that the
+# next serialized test restores (Django inhibits post_migrate only for serialized tests).
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)

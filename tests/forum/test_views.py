@@ -207,12 +207,12 @@ def test_deleting_someone_elses_post_is_forbidden(member_client, topic):
 def test_send_encouragement_counts_show_and_twice_is_once(member_client, member, topic):
     post = topic.posts.get()
     url = reverse("forum:react", args=[post.pk])
-    member_client.post(url, {"kind": "strength", "on": "1"})
-    member_client.post(url, {"kind": "strength", "on": "1"})
+    member_client.post(url, {"reaction": "strength:on"})
+    member_client.post(url, {"reaction": "strength:on"})
     assert Reaction.objects.filter(post=post, user=member, kind="strength").count() == 1
     html = member_client.get(topic.get_absolute_url()).content.decode()
     assert 'aria-pressed="true">Sending strength <span class="count">1</span>' in html
-    member_client.post(url, {"kind": "strength", "on": "0"})
+    member_client.post(url, {"reaction": "strength:off"})
     assert not Reaction.objects.filter(post=post).exists()
 
 
@@ -221,7 +221,7 @@ def test_reacting_to_your_own_post_or_by_get_is_refused(member_client, member, c
     own = make_topic(author=member, category=category).posts.get()
     assert (
         member_client.post(
-            reverse("forum:react", args=[own.pk]), {"kind": "proud", "on": "1"}
+            reverse("forum:react", args=[own.pk]), {"reaction": "proud:on"}
         ).status_code
         == 403
     )
@@ -233,7 +233,7 @@ def test_reacting_to_your_own_post_or_by_get_is_refused(member_client, member, c
 def test_unknown_reaction_shows_a_message(member_client, topic):
     post = topic.posts.get()
     response = member_client.post(
-        reverse("forum:react", args=[post.pk]), {"kind": "downvote", "on": "1"}, follow=True
+        reverse("forum:react", args=[post.pk]), {"reaction": "downvote:on"}, follow=True
     )
     assert "doesn&#x27;t exist" in response.content.decode()
     assert not Reaction.objects.exists()
