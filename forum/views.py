@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import permissions, services, subscriptions
+from . import permissions, post_cards, services, subscriptions
 from .forms import EditPostForm, ReplyForm, TopicForm
 from .models import Category, Post, Reaction, ReactionKind, Status, Topic
 from .pagination import page_from_request
@@ -139,6 +139,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
         post.can_react = permissions.can_react(user, post)
         post.can_edit = permissions.can_edit_post(user, post)
         post.can_delete = permissions.can_delete_post(user, post)
+    post_cards.attach_cards(posts, viewer=user)
     return render(
         request,
         "forum/topic.html",
