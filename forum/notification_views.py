@@ -77,6 +77,13 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 
 # The signed token is the authority here, not a session: mail clients send the one-click POST
 # (RFC 8058) without cookies or a CSRF token.
+def _bad_unsubscribe_link(request: HttpRequest, error: Exception) -> HttpResponse:
+    # A clear page and a 400: an altered or expired link changes nothing.
+    return render(
+        request, "forum/notifications_unsubscribe.html", {"error": str(error)}, status=400
+    )
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -84,9 +91,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         try:
             _, kind = notifications.read_unsubscribe_token(token)
         except notifications.BadUnsubscribeLink as error:
-            return render(
-                request, "forum/notifications_unsubscribe.html", {"error": str(error)}, status=400
-            )
+            return _bad_unsubscribe_link(request, error)
         return render(
             request,
             "forum/notifications_unsubscribe.html",
@@ -95,9 +100,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         _, kind = notifications.unsubscribe(token=token)
     except notifications.BadUnsubscribeLink as error:
-        return render(
-            request, "forum/notifications_unsubscribe.html", {"error": str(error)}, status=400
-        )
+        return _bad_unsubscribe_link(request, error)
     return render(
         request,
         "forum/notifications_unsubscribe.html",
