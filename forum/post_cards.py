@@ -9,10 +9,11 @@ one card.
 
 from __future__ import annotations
 
+from functools import cache as once
 from hashlib import blake2b
 
 from django.core.cache import cache
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 
 from accounts.models import User
 
@@ -22,10 +23,17 @@ CARD_TEMPLATE = "forum/_post.html"
 CARD_SECONDS = 24 * 60 * 60
 
 
+@once
+def _template_digest() -> str:
+    # Cards outlive a deploy in a shared cache; a changed template must not serve old cards.
+    return blake2b(get_template(CARD_TEMPLATE).template.source.encode(), digest_size=8).hexdigest()
+
+
 def card_key(post: Post, *, viewer: User) -> str:
     """The cache key of `post`'s card as `viewer` sees it."""
     author = post.author
     shown = (
+        _template_digest(),
         post.pk,
         post.position,
         post.status,

@@ -91,3 +91,16 @@ def test_key_covers_what_the_card_shows(topic, other_member):
     post.author.role = "member"
     assert card_key(post, viewer=reader) == base
     assert card_key(post, viewer=other_member) != base
+
+
+@pytest.mark.django_db
+def test_a_changed_card_template_gets_new_keys(topic, monkeypatch):
+    from forum import post_cards
+
+    post = topic.posts.select_related("author").get()
+    post.can_react = post.can_edit = post.can_delete = False
+    post.reaction_summary = []
+    reader = UserFactory()
+    before = card_key(post, viewer=reader)
+    monkeypatch.setattr(post_cards, "_template_digest", lambda: "another-template")
+    assert card_key(post, viewer=reader) != before
