@@ -12,6 +12,22 @@ def can_read_forum(user: User) -> bool:
     return user.is_authenticated
 
 
+def can_view_topic(user: User, topic: Topic) -> bool:
+    """The rule of Topic.objects.visible_to, for one topic already in hand."""
+    if not user.is_authenticated or topic.status == Status.DELETED:
+        return False
+    return (
+        user.is_moderator
+        or topic.status == Status.PUBLISHED
+        or (topic.author_id == user.pk and topic.status in (Status.PENDING, Status.HIDDEN))
+    )
+
+
+def can_see_in_thread(user: User, post: Post) -> bool:
+    """The rule of Post.objects.in_thread_for: others' waiting posts show only to moderators."""
+    return post.status != Status.PENDING or post.author_id == user.pk or user.is_moderator
+
+
 def can_start_topic(user: User) -> bool:
     """Signed-in members who are not muted may start topics."""
     return user.is_authenticated and not user.is_muted()
