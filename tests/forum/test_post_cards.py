@@ -10,7 +10,7 @@ from tests.factories import UserFactory, make_reply, make_topic
 
 
 def cards_in_cache() -> int:
-    return sum(":postcard:" in key for key in cache._cache)
+    return sum(":fragment:forum/_post.html:" in key for key in cache._cache)
 
 
 def topic_html(client, topic) -> str:
@@ -95,12 +95,12 @@ def test_key_covers_what_the_card_shows(topic, other_member):
 
 @pytest.mark.django_db
 def test_a_changed_card_template_gets_new_keys(topic, monkeypatch):
-    from forum import post_cards
+    from forum import fragments
 
     post = topic.posts.select_related("author").get()
     post.can_react = post.can_edit = post.can_delete = False
     post.reaction_summary = []
     reader = UserFactory()
     before = card_key(post, viewer=reader)
-    monkeypatch.setattr(post_cards, "_template_digest", lambda: "another-template")
+    monkeypatch.setattr(fragments, "template_digest", lambda name: "another-template")
     assert card_key(post, viewer=reader) != before
