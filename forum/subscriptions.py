@@ -45,11 +45,11 @@ def unwatch_category(*, user: User, category: Category) -> bool:
     return bool(deleted)
 
 
-def followed_by(user: User) -> Exists:
-    """Annotation for a Topic queryset: whether `user` follows each topic (no extra query)."""
-    return Exists(TopicSubscription.objects.filter(topic=OuterRef("pk"), user_id=user.pk))
+def followed_by(user_id: int) -> Exists:
+    """Annotation for a Topic queryset: whether member `user_id` follows each topic."""
+    return Exists(TopicSubscription.objects.filter(topic=OuterRef("pk"), user_id=user_id))
 
 
-def watched_by(user: User) -> Exists:
-    """Annotation for a Category queryset: whether `user` watches each category."""
-    return Exists(CategorySubscription.objects.filter(category=OuterRef("pk"), user_id=user.pk))
+def watched_by(user_id: int) -> Exists:
+    """Annotation for a Category queryset: whether member `user_id` watches each category."""
+    return Exists(CategorySubscription.objects.filter(category=OuterRef("pk"), user_id=user_id))

@@ -2,66 +2,57 @@
 
 from __future__ import annotations
 
+from functools import cache as once
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from . import permissions, post_cards, services, subscriptions
+from . import page_reads, permissions, post_cards, services, topic_rows
 from .forms import EditPostForm, ReplyForm, TopicForm
-from .models import Category, Post, Reaction, ReactionKind, Status, Topic
+from .models import Category, Post, ReactionKind, Status, Topic
 from .pagination import page_from_request
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "forum/landing.html")
-    categories = Category.objects.all()
-    latest = (
-        Topic.objects.listed()
-        .select_related("category", "last_poster")
-        .order_by("-last_activity_at", "-id")[:10]
+    latest = page_reads.latest_topics()
+    return render(
+        request,
+        "forum/home.html",
+        {
+            "categories": page_reads.categories(),
+            "latest": latest,
+            "latest_rows": topic_rows.latest_rows(latest),
+        },
     )
-    return render(request, "forum/home.html", {"categories": categories, "latest": latest})
 
 
 @login_required
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    cat = get_object_or_404(
-        Category.objects.annotate(is_watched=subscriptions.watched_by(request.user)), slug=slug
+    cat = page_reads.category_for(slug, user_id=request.user.pk)
+    if cat is None:
+        raise Http404("No such category.")
+    per_page = settings.TOPICS_PER_PAGE
+    page = page_from_request(request.GET.get("page"), items=cat.topic_count, per_page=per_page)
+    topics = page_reads.category_topics(cat.pk, start=(page.number - 1) * per_page, count=per_page)
+    return render(
+        request,
+        "forum/category.html",
+        {
+            "category": cat,
+            "topics": topics,
+            "topic_rows": topic_rows.category_rows(topics),
+            "page": page,
+        },
     )
-    page = page_from_request(
-        request.GET.get("page"), items=cat.topic_count, per_page=settings.TOPICS_PER_PAGE
-    )
-    start = (page.number - 1) * settings.TOPICS_PER_PAGE
-    topics = list(
-        Topic.objects.listed()
-        .filter(category=cat)
-        .select_related("author", "last_poster")
-        .only(*TOPIC_ROW_FIELDS)
-        .order_by("-last_activity_at", "-id")[start : start + settings.TOPICS_PER_PAGE]
-    )
-    return render(request, "forum/category.html", {"category": cat, "topics": topics, "page": page})
-
-
-# What a row of a topic list shows; members' account columns stay unread.
-TOPIC_ROW_FIELDS = (
-    "id",
-    "category_id",
-    "title",
-    "status",
-    "is_locked",
-    "reply_count",
-    "last_activity_at",
-    "author__id",
-    "author__username",
-    "last_poster__id",
-    "last_poster__username",
-)
 
 
 CRISIS_PANEL_SESSION_KEY = "crisis_panel_topic"
@@ -102,45 +93,28 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "forum/topic_form.html", {"category": cat, "form": form})
 
 
-# What a post card shows (the page never reads the Markdown source or the author's account).
-POST_CARD_FIELDS = (
-    "id",
-    "topic_id",
-    "author_id",
-    "position",
-    "status",
-    "body_html",
-    "created_at",
-    "edited_at",
-    "author__id",
-    "author__username",
-    "author__display_name",
-    "author__role",
-)
-
-
-def _reaction_summary(posts: list[Post], user) -> dict[int, list[dict]]:
-    """Per post, each reaction kind with its count and whether `user` sent it: one query."""
-    rows = (
-        Reaction.objects.filter(post_id__in=[p.pk for p in posts])
-        .values("post_id", "kind")
-        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=user.pk)))
-    )
-    found: dict[tuple[int, str], tuple[int, bool]] = {
-        (r["post_id"], r["kind"]): (r["n"], bool(r["mine"])) for r in rows
-    }
-    summary = {}
-    for post in posts:
-        summary[post.pk] = [
-            {
-                "kind": kind,
-                "label": label,
-                "count": found.get((post.pk, kind), (0, False))[0],
-                "mine": found.get((post.pk, kind), (0, False))[1],
-            }
-            for kind, label in ReactionKind.choices
-        ]
+def _reaction_summary(found: dict[tuple[int, str], tuple[int, bool]], post: Post) -> list[dict]:
+    """Each reaction kind on `post` with its count and whether the reader sent it."""
+    summary = []
+    for kind, label in ReactionKind.choices:
+        count, mine = found.get((post.pk, kind), (0, False))
+        summary.append({"kind": kind, "label": label, "count": count, "mine": mine})
     return summary
+
+
+def _render_blank_reply_field() -> SafeString:
+    return render_to_string("components/field.html", {"field": ReplyForm()["body"]})
+
+
+# The reply box on a topic's last page is the same for every reader and depends only on code
+# (ReplyForm and the field templates), so a process renders it once; with DEBUG on it is
+# rendered each time so template edits show. Rendering the widget was most of what the last
+# page cost more than the first.
+_blank_reply_field = once(_render_blank_reply_field)
+
+
+def blank_reply_field() -> SafeString:
+    return _render_blank_reply_field() if settings.DEBUG else _blank_reply_field()
 
 
 @login_required
@@ -148,30 +122,24 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
     # The busiest page: it reads by key and applies the scope rules in Python
     # (permissions.can_view_topic / can_see_in_thread mirror visible_to / in_thread_for, and a
     # test pins that they agree), because compiling the scoped queries cost more than running them.
-    topic = get_object_or_404(
-        Topic.objects.select_related("category").annotate(
-            is_followed=subscriptions.followed_by(request.user)
-        ),
-        pk=pk,
-    )
-    if not permissions.can_view_topic(request.user, topic):
+    user = request.user
+    topic = page_reads.topic_for(pk, user_id=user.pk)
+    if topic is None or not permissions.can_view_topic(user, topic):
         raise Http404("No such topic.")
     per_page = settings.POSTS_PER_PAGE
     page = page_from_request(request.GET.get("page"), items=topic.last_position, per_page=per_page)
-    first = (page.number - 1) * per_page + 1
     # Pages are ranges of positions: the last page of a long topic costs the same as the first.
-    page_posts = (
-        Post.objects.filter(topic_id=topic.pk, position__gte=first, position__lt=first + per_page)
-        .select_related("author")
-        .only(*POST_CARD_FIELDS)
-        .order_by("position")
+    first = (page.number - 1) * per_page + 1
+    page_posts = page_reads.thread_posts(topic.pk, first=first, count=per_page)
+    posts = [post for post in page_posts if permissions.can_see_in_thread(user, post)]
+    reactions = (
+        page_reads.thread_reactions(topic.pk, first=first, count=per_page, user_id=user.pk)
+        if posts
+        else {}
     )
-    posts = [post for post in page_posts if permissions.can_see_in_thread(request.user, post)]
-    reactions = _reaction_summary(posts, request.user) if posts else {}
-    user = request.user
     # Decided here once per post rather than by template tags: the page renders 20 of these.
     for post in posts:
-        post.reaction_summary = reactions.get(post.pk, [])
+        post.reaction_summary = _reaction_summary(reactions, post)
         post.can_react = permissions.can_react(user, post)
         post.can_edit = permissions.can_edit_post(user, post)
         post.can_delete = permissions.can_delete_post(user, post)
@@ -183,7 +151,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
             "topic": topic,
             "posts": posts,
             "page": page,
-            "form": ReplyForm(),
+            "reply_field": blank_reply_field(),
             "can_reply": permissions.can_reply(request.user, topic),
             "show_crisis_panel": request.session.pop(CRISIS_PANEL_SESSION_KEY, None) == topic.pk,
         },
