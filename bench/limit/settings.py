@@ -60,6 +60,8 @@ DATABASES = {
         "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
     }
 }
+# Connections stay open between requests, as Lantern's and Spirit's do.
+DATABASES["default"]["CONN_MAX_AGE"] = 60
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
