@@ -23,6 +23,9 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
+# Compiled forms kept per query; beyond this the oldest is dropped (and compiled again if asked).
+MAX_SHAPES = 64
+
 
 def _stand_in(value: Any, i: int) -> int | str:
     # Unlike any real key, position or slug and distinct per value, so each is found in the
@@ -71,6 +74,9 @@ class CompiledQuery:
         key = (connection.vendor, shape, tuple(sorted(values)))
         compiled = self._compiled.get(key)
         if compiled is None:
+            if len(self._compiled) >= MAX_SHAPES:
+                # Deep pages each have their own slice; a crawler must not grow this forever.
+                del self._compiled[next(iter(self._compiled))]
             compiled = self._compiled[key] = self._compile(shape, values)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.params(values))

@@ -103,3 +103,18 @@ def test_only_integer_and_string_values(db):
     query = CompiledQuery(lambda shape, flag: Topic.objects.filter(is_locked=flag))
     with pytest.raises(TypeError):
         query(flag=True)
+
+
+def test_shapes_kept_per_query_are_bounded(thread, monkeypatch):
+    from forum import compiled_queries
+
+    topic, _, _ = thread
+    monkeypatch.setattr(compiled_queries, "MAX_SHAPES", 3)
+    window = CompiledQuery(
+        lambda shape, topic_id: Post.objects.filter(topic_id=topic_id).order_by("position")[
+            shape : shape + 1
+        ]
+    )
+    for start in range(4):
+        assert [p.position for p in window(shape=start, topic_id=topic.pk)] == [start + 1]
+    assert len(window._compiled) == 3
