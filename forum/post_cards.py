@@ -39,11 +39,6 @@ def card_shows(post: Post, *, viewer: User) -> tuple:
     )
 
 
-def card_key(post: Post, *, viewer: User) -> str:
-    """The cache key of `post`'s card as `viewer` sees it."""
-    return fragments.fragment_key(CARD_TEMPLATE, card_shows(post, viewer=viewer))
-
-
 def attach_cards(posts: list[Post], *, viewer: User) -> None:
     """Every post in `posts` has `card_html`, rendered now only where no identical card exists."""
     cards = fragments.render_many(

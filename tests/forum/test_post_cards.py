@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 
 from accounts import services as account_services
-from forum import services
-from forum.post_cards import card_key
+from forum import fragments, services
+from forum.post_cards import CARD_TEMPLATE, card_shows
 from tests.factories import UserFactory, make_reply, make_topic
 
 
@@ -76,6 +76,10 @@ def test_a_new_display_name_and_a_deletion_show_at_once(member_client, topic, ot
     assert "Soon gone." not in html and "removed by its author" in html
 
 
+def card_key(post, *, viewer) -> str:
+    return fragments.fragment_key(CARD_TEMPLATE, card_shows(post, viewer=viewer))
+
+
 @pytest.mark.django_db
 def test_key_covers_what_the_card_shows(topic, other_member):
     post = topic.posts.select_related("author").get()
@@ -95,8 +99,6 @@ def test_key_covers_what_the_card_shows(topic, other_member):
 
 @pytest.mark.django_db
 def test_a_changed_card_template_gets_new_keys(topic, monkeypatch):
-    from forum import fragments
-
     post = topic.posts.select_related("author").get()
     post.can_react = post.can_edit = post.can_delete = False
     post.reaction_summary = []
