@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -13,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 
-from . import notifications, rendering, screening, subscriptions
+from . import dispatch, notifications, rendering, screening, subscriptions
 from .models import Category, Post, PostRevision, Reaction, ReactionKind, Status, Topic
 
 
@@ -38,8 +35,6 @@ def _render(body: str) -> str:
     return rendering.render_markdown(body, mention_url=exact.get)
 
 
-logger = logging.getLogger(__name__)
-
 # Community's task, named (never imported): it opens the review item and alerts moderators.
 REVIEW_NEW_POST_TASK = "community.review_new_post"
 
@@ -63,17 +58,8 @@ def _request_review(post: Post) -> None:
     """After commit, community opens a review item for a waiting or at-risk post."""
     if post.status != Status.PENDING and not post.crisis_language:
         return
-
-    def dispatch() -> None:
-        try:
-            current_app.signature(REVIEW_NEW_POST_TASK, args=[post.pk]).apply_async(retry=False)
-        except Exception:
-            if current_app.conf.task_always_eager:
-                raise
-            # The post row says it needs review; community's sweeper picks it up within a minute.
-            logger.warning("review dispatch failed for post %s; the sweeper will retry", post.pk)
-
-    transaction.on_commit(dispatch)
+    # The post row says it needs review; community's sweeper picks it up if this is lost.
+    dispatch.publish_after_commit(REVIEW_NEW_POST_TASK, post.pk)
 
 
 @transaction.atomic
