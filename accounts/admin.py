@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from . import services
+from . import profile_version, services
 from .models import User
 
 
@@ -33,6 +33,9 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         role = obj.role
         super().save_model(request, obj, form, change)
+        if {"username", "display_name"} & set(form.changed_data):
+            # Post cards and topic lists name members.
+            profile_version.bump_after_commit()
         if change and "role" in form.changed_data:
             # The role service keeps staff access in step with the role.
             services.set_role(user=obj, role=role)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from . import profile_version
 from .models import Role, User
 
 
@@ -16,12 +17,14 @@ def record_guidelines_acceptance(*, user: User, version: int) -> User:
     return user
 
 
+@transaction.atomic
 def update_profile(*, user: User, display_name: str, bio: str, pronouns: str) -> User:
     """The member's public profile shows the given name, bio and pronouns."""
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.pronouns = pronouns.strip()
     user.save(update_fields=["display_name", "bio", "pronouns"])
+    profile_version.bump_after_commit()
     return user
 
 
@@ -34,4 +37,6 @@ def set_role(*, user: User, role: str) -> tuple[str, str]:
     user.role = role
     user.is_staff = role == Role.ADMIN or user.is_superuser
     user.save(update_fields=["role", "is_staff"])
+    # Post cards show a badge for peer specialists and moderators.
+    profile_version.bump_after_commit()
     return old, role

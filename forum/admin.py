@@ -7,7 +7,8 @@ from .models import Category, EmailOutbox, Post, PostFanOut, PostRevision, Topic
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "position", "topic_count", "post_count", "last_activity_at"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["topic_count", "post_count", "last_activity_at"]
+    # Counters and revisions are kept by forum.services, in the transactions that change them.
+    readonly_fields = ["topic_count", "post_count", "last_activity_at", "revision"]
 
 
 @admin.register(Topic)
@@ -15,7 +16,18 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["id", "category", "status", "is_locked", "reply_count", "last_activity_at"]
     list_filter = ["status", "category", "is_locked"]
     raw_id_fields = ["author", "last_poster"]
-    readonly_fields = ["reply_count", "last_position", "created_at"]
+    # Status and lock change through the moderation workspace (forum.services.set_post_status,
+    # set_topic_locked), which keep counters, revisions and notifications right.
+    readonly_fields = [
+        "status",
+        "is_locked",
+        "reply_count",
+        "last_position",
+        "last_activity_at",
+        "last_poster",
+        "created_at",
+        "revision",
+    ]
 
 
 class RevisionInline(admin.TabularInline):
@@ -30,7 +42,21 @@ class PostAdmin(admin.ModelAdmin):
     list_display = ["id", "topic_id", "position", "status", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["topic", "author"]
-    readonly_fields = ["body", "body_html", "position", "created_at", "edited_at", "edit_count"]
+    # Status changes go through the moderation workspace (forum.services.set_post_status).
+    readonly_fields = [
+        "status",
+        "body",
+        "body_html",
+        "position",
+        "created_at",
+        "edited_at",
+        "edit_count",
+        "crisis_language",
+        "hear_count",
+        "metoo_count",
+        "strength_count",
+        "proud_count",
+    ]
     inlines = [RevisionInline]
 
 

@@ -9,6 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .querysets import PostQuerySet, TopicQuerySet
+from .status import Status
+
+__all__ = ["Status"]  # defined beside the querysets, which filter by it
 
 
 class Category(models.Model):
@@ -20,6 +23,9 @@ class Category(models.Model):
     topic_count = models.PositiveIntegerField(default=0)
     post_count = models.PositiveIntegerField(default=0)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Bumped with F() by every service that changes what the category's topic list shows, in
+    # the same transaction; cached list pages are keyed by it, so none is ever invalidated.
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position", "name"]
@@ -30,14 +36,6 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("forum:category", kwargs={"slug": self.slug})
-
-
-class Status(models.TextChoices):
-    PUBLISHED = "published", "Published"
-    PENDING = "pending", "Waiting for a moderator"
-    HIDDEN = "hidden", "Hidden while moderators take a look"
-    REMOVED = "removed", "Removed by a moderator"
-    DELETED = "deleted", "Removed by its author"
 
 
 class Topic(models.Model):
@@ -58,6 +56,10 @@ class Topic(models.Model):
     reply_count = models.PositiveIntegerField(default=0)
     # Highest post position handed out; pages are position ranges, so no OFFSET is needed.
     last_position = models.PositiveIntegerField(default=0)
+    # Bumped with F() by every service that changes what the topic's pages show (posts,
+    # statuses, encouragement, title, lock), in the same transaction: cached pages are keyed
+    # by it, so a change is a new key and nothing is ever invalidated.
+    revision = models.PositiveIntegerField(default=0)
 
     objects = TopicQuerySet.as_manager()
 
@@ -67,12 +69,12 @@ class Topic(models.Model):
             models.Index(
                 fields=["category", "-last_activity_at", "-id"],
                 name="topic_category_activity",
-                condition=Q(status="published"),
+                condition=Q(status=Status.PUBLISHED),
             ),
             models.Index(
                 fields=["-last_activity_at", "-id"],
                 name="topic_latest_activity",
-                condition=Q(status="published"),
+                condition=Q(status=Status.PUBLISHED),
             ),
             models.Index(fields=["author", "-created_at"], name="topic_author_recent"),
         ]
@@ -106,6 +108,12 @@ class Post(models.Model):
     # Set by forum.screening when written: the row community's review sweeper reads, so an
     # at-risk post reaches moderators even if the task that should tell them was lost.
     crisis_language = models.BooleanField(default=False)
+    # Encouragement received, one counter per ReactionKind, kept with F() by set_reaction in
+    # the transaction that adds or removes the Reaction row, so pages never count rows.
+    hear_count = models.PositiveIntegerField(default=0)
+    metoo_count = models.PositiveIntegerField(default=0)
+    strength_count = models.PositiveIntegerField(default=0)
+    proud_count = models.PositiveIntegerField(default=0)
 
     objects = PostQuerySet.as_manager()
 
@@ -130,6 +138,10 @@ class Post(models.Model):
     def page_number(self) -> int:
         return (self.position - 1) // settings.POSTS_PER_PAGE + 1
 
+    def encouragement_count(self, kind: str) -> int:
+        """How many members sent encouragement `kind` (a ReactionKind value) on this post."""
+        return getattr(self, count_field(kind))
+
 
 class PostRevision(models.Model):
     """The text a post had before an edit."""
@@ -153,6 +165,11 @@ class ReactionKind(models.TextChoices):
     METOO = "metoo", "Me too"
     STRENGTH = "strength", "Sending strength"
     PROUD = "proud", "Proud of you"
+
+
+def count_field(kind: str) -> str:
+    """The Post column that counts encouragement `kind`."""
+    return f"{ReactionKind(kind).value}_count"
 
 
 class Reaction(models.Model):

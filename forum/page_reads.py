@@ -1,144 +1,119 @@
-"""The reads behind the home page, category lists and topic pages, compiled once per process
-(forum.compiled_queries) because these pages are most of the traffic.
+"""The reads behind the home page, category lists and topic pages: most of the traffic.
 
-Each function is the queryset written out beside it; tests/forum/test_page_reads.py checks
-that both return the same thing. Scope rules stay in the views (forum.permissions), which
-decide on the rows read here.
+Each page reads the one row that says whether anything changed (the topic, the category, the
+list of categories) and takes everything else from forum.fragments, remembered under that
+row's `revision`. The services bump a revision with F() in the transaction that changes what
+its pages show, so a page is read from the database once per change, not once per visit,
+and nothing is ever invalidated. Pages that name members also carry
+accounts.profile_version, which moves when a member's public name or role changes.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from collections.abc import Iterable
 
-from .compiled_queries import CompiledQuery
+from django.conf import settings
+from django.utils.safestring import SafeString
+
+from accounts import profile_version
+from accounts.models import User
+
+from . import fragments, topic_rows
 from .models import Category, Post, Reaction, Topic
+from .post_cards import POST_ROW_FIELDS, PostRow
 from .subscriptions import followed_by, watched_by
-
-# What a row of a topic list shows; members' account columns stay unread.
-TOPIC_ROW_FIELDS = (
-    "id",
-    "category_id",
-    "title",
-    "status",
-    "is_locked",
-    "reply_count",
-    "last_activity_at",
-    "author__id",
-    "author__username",
-    "last_poster__id",
-    "last_poster__username",
-)
-
-# What a post card shows (the page never reads the Markdown source or the author's account).
-POST_CARD_FIELDS = (
-    "id",
-    "topic_id",
-    "author_id",
-    "position",
-    "status",
-    "body_html",
-    "created_at",
-    "edited_at",
-    "author__id",
-    "author__username",
-    "author__display_name",
-    "author__role",
-)
+from .topic_rows import TOPIC_ROW_FIELDS, TopicRow
 
 LATEST_COUNT = 10
 
-_categories = CompiledQuery(lambda shape: Category.objects.all())
-
-_latest = CompiledQuery(
-    lambda shape: (
-        Topic.objects.listed()
-        .select_related("author", "category", "last_poster")
-        .only(*TOPIC_ROW_FIELDS, "category__slug", "category__name")
-        .order_by("-last_activity_at", "-id")[:LATEST_COUNT]
-    )
-)
-
-_category = CompiledQuery(
-    lambda shape, slug, user_id: Category.objects.annotate(is_watched=watched_by(user_id)).filter(
-        slug=slug
-    )
-)
-
-_category_topics = CompiledQuery(
-    lambda shape, category_id: (
-        Topic.objects.listed()
-        .filter(category_id=category_id)
-        .select_related("author", "last_poster")
-        .only(*TOPIC_ROW_FIELDS)
-        .order_by("-last_activity_at", "-id")[shape[0] : shape[0] + shape[1]]
-    )
-)
-
-_topic = CompiledQuery(
-    lambda shape, pk, user_id: (
-        Topic.objects.select_related("category")
-        .annotate(is_followed=followed_by(user_id))
-        .filter(pk=pk)
-    )
-)
-
-_thread_posts = CompiledQuery(
-    lambda shape, topic_id, first, end: (
-        Post.objects.filter(topic_id=topic_id, position__gte=first, position__lt=end)
-        .select_related("author")
-        .only(*POST_CARD_FIELDS)
-        .order_by("position")
-    )
-)
-
-_thread_reactions = CompiledQuery(
-    lambda shape, topic_id, first, end, user_id: (
-        Reaction.objects.filter(
-            post__topic_id=topic_id, post__position__gte=first, post__position__lt=end
-        )
-        .values("post_id", "kind")
-        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=user_id)))
-        .order_by()
-    )
-)
-
 
 def categories() -> list[Category]:
-    """Every category, in their display order."""
-    return _categories()
+    """Every category, in display order, with the revisions the home page is keyed by."""
+    return list(Category.objects.all())
 
 
-def latest_topics() -> list[Topic]:
-    """The most recently active published topics, with their categories."""
-    return _latest()
+def latest_rows(categories: Iterable[Category]) -> SafeString:
+    """The home page's latest activity, read again only after a change in some category."""
+    revisions = tuple((c.pk, c.revision) for c in categories)
+
+    def build() -> SafeString:
+        topics = (
+            Topic.objects.listed()
+            .select_related("author", "category", "last_poster")
+            .only(*TOPIC_ROW_FIELDS)
+            .order_by("-last_activity_at", "-id")[:LATEST_COUNT]
+        )
+        return topic_rows.latest_rows(TopicRow.of(topic) for topic in topics)
+
+    return fragments.remember(("latest", revisions, profile_version.current()), build)
 
 
-def category_for(slug: str, *, user_id: int) -> Category | None:
-    """The category `slug`, with `is_watched` for member `user_id`."""
-    found = _category(slug=slug, user_id=user_id)
-    return found[0] if found else None
+def category_for(slug: str, *, user: User) -> Category | None:
+    """The category `slug`, with `is_watched` for `user`."""
+    return Category.objects.annotate(is_watched=watched_by(user.pk)).filter(slug=slug).first()
 
 
-def category_topics(category_id: int, *, start: int, count: int) -> list[Topic]:
-    """A page of a category's published topics, most recent activity first."""
-    return _category_topics(shape=(start, count), category_id=category_id)
+def category_rows(category: Category, *, page: int) -> SafeString:
+    """Page `page` of the category's published topics, most recent activity first."""
+    per_page = settings.TOPICS_PER_PAGE
+    start = (page - 1) * per_page
+
+    def build() -> SafeString:
+        topics = (
+            Topic.objects.listed()
+            .filter(category=category)
+            .select_related("author", "category", "last_poster")
+            .only(*TOPIC_ROW_FIELDS)
+            .order_by("-last_activity_at", "-id")[start : start + per_page]
+        )
+        return topic_rows.category_rows(TopicRow.of(topic) for topic in topics)
+
+    parts = ("category", category.pk, category.revision, page, profile_version.current())
+    return fragments.remember(parts, build)
 
 
-def topic_for(pk: int, *, user_id: int) -> Topic | None:
-    """Topic `pk` whatever its status (the view applies the scope rules), with its category and
-    `is_followed` for member `user_id`."""
-    found = _topic(pk=pk, user_id=user_id)
-    return found[0] if found else None
+def topic_for(pk: int, *, user: User) -> Topic | None:
+    """Topic `pk` whatever its status (the view applies the scope rules), with its category
+    and `is_followed` for `user`."""
+    return (
+        Topic.objects.select_related("category")
+        .annotate(is_followed=followed_by(user.pk))
+        .filter(pk=pk)
+        .first()
+    )
 
 
-def thread_posts(topic_id: int, *, first: int, count: int) -> list[Post]:
-    """Posts at positions first .. first + count - 1, whatever their status, with authors."""
-    return _thread_posts(topic_id=topic_id, first=first, end=first + count)
+def thread_page(topic: Topic, *, page: int) -> list[PostRow]:
+    """The posts of page `page` of `topic`, whatever their status, as the database holds them.
+
+    Pages are ranges of positions, so the last page of a long topic costs what the first does.
+    """
+    per_page = settings.POSTS_PER_PAGE
+    first = (page - 1) * per_page + 1
+
+    def build() -> list[PostRow]:
+        posts = (
+            Post.objects.filter(topic=topic, position__gte=first, position__lt=first + per_page)
+            .select_related("author")
+            .only(*POST_ROW_FIELDS)
+            .order_by("position")
+        )
+        return [PostRow.of(post) for post in posts]
+
+    parts = ("thread", topic.pk, topic.revision, page, profile_version.current())
+    return fragments.remember(parts, build)
 
 
-def thread_reactions(
-    topic_id: int, *, first: int, count: int, user_id: int
-) -> dict[tuple[int, str], tuple[int, bool]]:
-    """For the posts of that range: (post id, kind) -> (how many sent it, whether `user_id` did)."""
-    rows = _thread_reactions(topic_id=topic_id, first=first, end=first + count, user_id=user_id)
-    return {(r["post_id"], r["kind"]): (r["n"], bool(r["mine"])) for r in rows}
+def encouragement_sent(
+    topic: Topic, *, page: int, user: User, post_ids: list[int]
+) -> frozenset[tuple[int, str]]:
+    """(post id, kind) for each encouragement `user` sent on those posts of that page."""
+
+    def build() -> frozenset[tuple[int, str]]:
+        sent = Reaction.objects.filter(user=user, post_id__in=post_ids).values_list(
+            "post_id", "kind"
+        )
+        return frozenset(sent)
+
+    # A reaction bumps the topic's revision, so the reader's own list is keyed by it too.
+    return fragments.remember(("sent", topic.pk, topic.revision, page, user.pk), build)

@@ -1,15 +1,25 @@
-"""Pure checks of who may do what with topics and posts; usable from views and templates."""
+"""Pure checks of who may do what with topics and posts, one condition per line.
+
+Views decide with these and hand the answers to templates; templates never decide. Checks
+about a post take anything with the post's `author_id` and `status` (a Post, or the PostRow
+a cached topic page holds).
+"""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from accounts.models import User
 
-from .models import Post, Status, Topic
+from .models import Status, Topic
 
 
-def can_read_forum(user: User) -> bool:
-    """Stories are for members: reading requires signing in."""
-    return user.is_authenticated
+class PostFacts(Protocol):
+    @property
+    def author_id(self) -> int: ...
+
+    @property
+    def status(self) -> str: ...
 
 
 def can_view_topic(user: User, topic: Topic) -> bool:
@@ -23,9 +33,17 @@ def can_view_topic(user: User, topic: Topic) -> bool:
     )
 
 
-def can_see_in_thread(user: User, post: Post) -> bool:
+def can_see_in_thread(user: User, post: PostFacts) -> bool:
     """The rule of Post.objects.in_thread_for: others' waiting posts show only to moderators."""
     return post.status != Status.PENDING or post.author_id == user.pk or user.is_moderator
+
+
+def can_read_post_body(user: User, post: PostFacts) -> bool:
+    """A post's words show unless it is gone, or hidden from someone other than its author
+    and the moderators."""
+    if post.status in (Status.DELETED, Status.REMOVED):
+        return False
+    return post.status != Status.HIDDEN or post.author_id == user.pk or user.is_moderator
 
 
 def can_start_topic(user: User) -> bool:
@@ -43,7 +61,7 @@ def can_reply(user: User, topic: Topic) -> bool:
     )
 
 
-def can_edit_post(user: User, post: Post) -> bool:
+def can_edit_post(user: User, post: PostFacts) -> bool:
     """Authors who are not muted may edit their own live posts."""
     return (
         user.is_authenticated
@@ -53,13 +71,23 @@ def can_edit_post(user: User, post: Post) -> bool:
     )
 
 
-def can_delete_post(user: User, post: Post) -> bool:
+def can_see_post_history(user: User, post: PostFacts) -> bool:
+    """Earlier versions of a post are for its author and the moderators."""
+    return user.is_authenticated and (post.author_id == user.pk or user.is_moderator)
+
+
+def can_delete_post(user: User, post: PostFacts) -> bool:
     """Authors may delete their own posts (even when muted: leaving is always allowed)."""
     return user.is_authenticated and post.author_id == user.pk and post.status != Status.DELETED
 
 
-def can_react(user: User, post: Post) -> bool:
+def can_react(user: User, post: PostFacts) -> bool:
     """Members send encouragement on other members' published posts."""
+    return user.is_authenticated and post.author_id != user.pk and post.status == Status.PUBLISHED
+
+
+def can_report_post(user: User, post: PostFacts) -> bool:
+    """Signed-in members may report published posts they did not write."""
     return user.is_authenticated and post.author_id != user.pk and post.status == Status.PUBLISHED
 
 

@@ -1,49 +1,192 @@
-"""Post cards on topic pages, rendered once and reused while nothing they show has changed.
+"""Post cards on topic pages.
 
-A card is a forum.fragments fragment whose key holds every value the card template reads:
-the post's text, status and position, its author's name and role, the reader's permissions
-on it and the encouragement counts. Readers in the same situation (most members, on most
-posts) share one card.
+A page of a topic is read once per topic revision as `PostRow`s (what the database holds,
+shared by every reader). Each reader then gets a `PostCard` per row: the row as that reader
+sees it, with their permissions decided by forum.permissions. The card is the card
+template's only input and a forum.fragments fragment, so readers in the same situation
+(most members, on most posts) share one rendered card.
 """
 
 from __future__ import annotations
 
-from accounts.models import User
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
-from . import fragments
-from .models import Post
+from django.conf import settings
+from django.utils.safestring import SafeString
+
+from accounts.models import Role, User
+
+from . import fragments, permissions
+from .models import Post, ReactionKind, Status, count_field
 
 CARD_TEMPLATE = "forum/_post.html"
 
+# Role -> (badge, its style).
+BADGES = {
+    Role.PEER_SPECIALIST: ("Peer specialist", "badge-peer"),
+    Role.MODERATOR: ("Moderator", "badge-mod"),
+}
 
-def card_shows(post: Post, *, viewer: User) -> tuple:
-    """Every value the card template reads for `post` as `viewer` sees it."""
-    author = post.author
-    return (
-        post.pk,
-        post.position,
-        post.status,
-        post.created_at.isoformat(),
-        post.edited_at.isoformat() if post.edited_at else "",
-        post.body_html,
-        post.author_id,
-        author.username,
-        author.display_name,
-        author.role,
-        viewer.pk == post.author_id,
-        viewer.is_moderator,
-        post.can_react,
-        post.can_edit,
-        post.can_delete,
-        tuple((r["kind"], r["count"], r["mine"]) for r in post.reaction_summary),
+PLACEHOLDERS = {
+    Status.DELETED: "This post was removed by its author.",
+    Status.REMOVED: "This post was removed by a moderator.",
+    Status.HIDDEN: "This post is hidden while moderators take a look.",
+}
+
+# Status -> (what its author reads, what a moderator reads) above a post others can't see.
+NOTICES = {
+    Status.PENDING: (
+        "Waiting for a moderator: only you and the moderators can see this post for now.",
+        "Waiting for a moderator: only its author and the moderators can see it for now.",
+    ),
+    Status.HIDDEN: (
+        "Hidden while moderators take a look. Other members can't see it for now.",
+        "Hidden while moderators take a look: only its author and the moderators can see it.",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PostRow:
+    """One post of a topic page as the database holds it, whoever reads it."""
+
+    pk: int
+    topic_id: int
+    position: int
+    status: str
+    body_html: str
+    created_at: datetime
+    edited_at: datetime | None
+    author_id: int
+    author_username: str
+    author_display_name: str
+    author_role: str
+    # Encouragement received, in ReactionKind order.
+    counts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, post: Post) -> PostRow:
+        author = post.author
+        return cls(
+            pk=post.pk,
+            topic_id=post.topic_id,
+            position=post.position,
+            status=post.status,
+            body_html=post.body_html,
+            created_at=post.created_at,
+            edited_at=post.edited_at,
+            author_id=post.author_id,
+            author_username=author.username,
+            author_display_name=author.display_name,
+            author_role=author.role,
+            counts=tuple(post.encouragement_count(kind) for kind in ReactionKind.values),
+        )
+
+
+# The columns PostRow.of reads: topic pages never load the Markdown source or accounts.
+POST_ROW_FIELDS = (
+    "id",
+    "topic_id",
+    "author_id",
+    "position",
+    "status",
+    "body_html",
+    "created_at",
+    "edited_at",
+    *(count_field(kind) for kind in ReactionKind.values),
+    "author__id",
+    "author__username",
+    "author__display_name",
+    "author__role",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Encouragement:
+    kind: str
+    label: str
+    count: int
+    mine: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PostCard:
+    """Everything the card template shows, for one reader: its only input. Links are built
+    by the template from `pk`, so they cost nothing when the card comes from the cache."""
+
+    pk: int
+    position: int
+    page_number: int
+    status: str
+    created_at: datetime
+    edited_at: datetime | None
+    # Empty for a post its author deleted: the placeholder names no one.
+    author_username: str
+    author_display_name: str
+    badge: str
+    badge_class: str
+    # The post's HTML, or "" where a placeholder stands in for it.
+    body_html: str
+    placeholder: str
+    notice: str
+    encouragement: tuple[Encouragement, ...]
+    can_react: bool
+    can_edit: bool
+    can_see_history: bool
+    can_delete: bool
+    # The URL name of the page that reports a post (settings.POST_REPORT_VIEW), or "".
+    report_view: str
+
+
+def _notice(row: PostRow, viewer: User) -> str:
+    for_author, for_others = NOTICES.get(row.status, ("", ""))
+    return for_author if row.author_id == viewer.pk else for_others
+
+
+def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) -> PostCard:
+    """The card of `row` as `viewer` sees it; `mine` holds (post id, kind) they sent."""
+    readable = permissions.can_read_post_body(viewer, row)
+    shown = row.status != Status.DELETED
+    can_react = readable and permissions.can_react(viewer, row)
+    encouragement = (
+        tuple(
+            Encouragement(kind, label, count, (row.pk, kind) in mine)
+            for (kind, label), count in zip(ReactionKind.choices, row.counts, strict=True)
+            if can_react or count
+        )
+        if readable and row.status == Status.PUBLISHED
+        else ()
+    )
+    badge, badge_class = BADGES.get(row.author_role, ("", ""))
+    return PostCard(
+        pk=row.pk,
+        position=row.position,
+        page_number=(row.position - 1) // settings.POSTS_PER_PAGE + 1,
+        status=row.status,
+        created_at=row.created_at,
+        edited_at=row.edited_at if shown else None,
+        author_username=row.author_username if shown else "",
+        author_display_name=row.author_display_name if shown else "",
+        badge=badge if shown else "",
+        badge_class=badge_class if shown else "",
+        body_html=row.body_html if readable else "",
+        placeholder="" if readable else PLACEHOLDERS.get(row.status, ""),
+        notice=_notice(row, viewer) if readable else "",
+        encouragement=encouragement,
+        can_react=can_react,
+        can_edit=readable and permissions.can_edit_post(viewer, row),
+        can_see_history=readable
+        and row.edited_at is not None
+        and permissions.can_see_post_history(viewer, row),
+        can_delete=readable and permissions.can_delete_post(viewer, row),
+        report_view=settings.POST_REPORT_VIEW
+        if readable and permissions.can_report_post(viewer, row)
+        else "",
     )
 
 
-def attach_cards(posts: list[Post], *, viewer: User) -> None:
-    """Every post in `posts` has `card_html`, rendered now only where no identical card exists."""
-    cards = fragments.render_many(
-        CARD_TEMPLATE,
-        [(card_shows(post, viewer=viewer), {"post": post, "user": viewer}) for post in posts],
-    )
-    for post, html in zip(posts, cards, strict=True):
-        post.card_html = html
+def render_cards(cards: Iterable[PostCard]) -> list[SafeString]:
+    """The HTML of each card, rendered now only where no identical card exists."""
+    return fragments.render_many(CARD_TEMPLATE, list(cards), as_name="card")

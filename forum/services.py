@@ -11,7 +11,20 @@ from django.utils import timezone
 from accounts.models import Role, User
 
 from . import dispatch, notifications, rendering, screening, subscriptions
-from .models import Category, Post, PostRevision, Reaction, ReactionKind, Status, Topic
+from .models import (
+    Category,
+    Post,
+    PostRevision,
+    Reaction,
+    ReactionKind,
+    Status,
+    Topic,
+    count_field,
+)
+
+# What every change to a topic's pages writes with its other changes, in the same UPDATE: a
+# new revision makes every cached page of the topic (forum.page_reads) a new key.
+NEW_REVISION = F("revision") + 1
 
 
 class ForumError(Exception):
@@ -93,6 +106,7 @@ def create_topic(*, author: User, category: Category, title: str, body: str) -> 
             topic_count=F("topic_count") + 1,
             post_count=F("post_count") + 1,
             last_activity_at=now,
+            revision=NEW_REVISION,
         )
         _count_direct_publish(author)
     _request_review(post)
@@ -131,14 +145,15 @@ def create_reply(*, author: User, topic: Topic, body: str) -> Post:
             reply_count=F("reply_count") + 1,
             last_activity_at=now,
             last_poster=author,
+            revision=NEW_REVISION,
         )
         Category.objects.filter(pk=locked.category_id).update(
-            post_count=F("post_count") + 1, last_activity_at=now
+            post_count=F("post_count") + 1, last_activity_at=now, revision=NEW_REVISION
         )
         _count_direct_publish(author)
     else:
         # The position is taken now; the counters and last activity change when approved.
-        Topic.objects.filter(pk=locked.pk).update(last_position=position)
+        Topic.objects.filter(pk=locked.pk).update(last_position=position, revision=NEW_REVISION)
     _request_review(post)
     subscriptions.auto_follow(user=author, topic=locked)
     notifications.schedule_fan_out(post=post)
@@ -175,7 +190,10 @@ def edit_post(
         post.save(update_fields=["crisis_language"])
         _request_review(post)
     if new_title != topic.title:
-        Topic.objects.filter(pk=topic.pk).update(title=new_title)
+        Topic.objects.filter(pk=topic.pk).update(title=new_title, revision=NEW_REVISION)
+        Category.objects.filter(pk=topic.category_id).update(revision=NEW_REVISION)
+    else:
+        Topic.objects.filter(pk=topic.pk).update(revision=NEW_REVISION)
     post.refresh_from_db()
     return post
 
@@ -193,9 +211,16 @@ def delete_post(*, user: User, post: Post) -> Post:
     post.body = ""
     post.body_html = ""
     post.save(update_fields=["status", "body", "body_html"])
-    if was_published and not post.is_opening_post:
-        Topic.objects.filter(pk=post.topic_id).update(reply_count=F("reply_count") - 1)
-        Category.objects.filter(pk=post.topic.category_id).update(post_count=F("post_count") - 1)
+    topic_changes: dict = {"revision": NEW_REVISION}
+    if was_published:
+        # The opening post counts in the category's posts too (create_topic counted it), but
+        # never in the topic's replies.
+        if not post.is_opening_post:
+            topic_changes["reply_count"] = F("reply_count") - 1
+        Category.objects.filter(pk=post.topic.category_id).update(
+            post_count=F("post_count") - 1, revision=NEW_REVISION
+        )
+    Topic.objects.filter(pk=post.topic_id).update(**topic_changes)
     return post
 
 
@@ -214,8 +239,8 @@ def set_post_status(*, post: Post, status: str) -> Post:
     now = timezone.now()
     delta = (status == Status.PUBLISHED) - (old == Status.PUBLISHED)
     approved = old == Status.PENDING and status == Status.PUBLISHED
-    topic_changes: dict = {}
-    category_changes: dict = {}
+    topic_changes: dict = {"revision": NEW_REVISION}
+    category_changes: dict = {"revision": NEW_REVISION}
     if approved:
         topic_changes.update(last_activity_at=now, last_poster_id=post.author_id)
         category_changes["last_activity_at"] = now
@@ -232,10 +257,8 @@ def set_post_status(*, post: Post, status: str) -> Post:
     elif delta:
         topic_changes["reply_count"] = F("reply_count") + delta
         category_changes["post_count"] = F("post_count") + delta
-    if topic_changes:
-        Topic.objects.filter(pk=post.topic_id).update(**topic_changes)
-    if category_changes:
-        Category.objects.filter(pk=post.topic.category_id).update(**category_changes)
+    Topic.objects.filter(pk=post.topic_id).update(**topic_changes)
+    Category.objects.filter(pk=post.topic.category_id).update(**category_changes)
     if approved:
         # Followers hear about a waiting post only once a moderator approves it.
         notifications.schedule_fan_out(post=post)
@@ -245,22 +268,33 @@ def set_post_status(*, post: Post, status: str) -> Post:
 @transaction.atomic
 def set_topic_locked(*, topic: Topic, locked: bool) -> Topic:
     """`topic` is closed to new replies exactly when `locked`."""
-    Topic.objects.filter(pk=topic.pk).update(is_locked=locked)
+    Topic.objects.filter(pk=topic.pk).update(is_locked=locked, revision=NEW_REVISION)
+    # Lists show a "Closed" badge.
+    Category.objects.filter(pk=topic.category_id).update(revision=NEW_REVISION)
     topic.is_locked = locked
     return topic
 
 
 def set_reaction(*, user: User, post: Post, kind: str, on: bool) -> bool:
-    """`user` has sent `kind` on `post` exactly when `on`; returns whether anything changed."""
+    """`user` has sent `kind` on `post` exactly when `on`, and the post's count of `kind`
+    says how many members have; returns whether anything changed."""
     if kind not in ReactionKind.values:
         raise ForumError("That kind of encouragement doesn't exist.")
-    if not on:
-        deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
-        return bool(deleted)
+    counter = count_field(kind)
     try:
         with transaction.atomic():
-            Reaction.objects.create(post=post, user=user, kind=kind)
-            notifications.notify_encouragement(post=post, sender=user)
+            if on:
+                Reaction.objects.create(post=post, user=user, kind=kind)
+                delta = 1
+            else:
+                deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+                if not deleted:
+                    return False
+                delta = -1
+            Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + delta})
+            Topic.objects.filter(pk=post.topic_id).update(revision=NEW_REVISION)
+            if on:
+                notifications.notify_encouragement(post=post, sender=user)
     except IntegrityError:
         # Already sent (a double click or a second tab): at most one of each kind.
         return False

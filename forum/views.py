@@ -14,43 +14,39 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from . import page_reads, permissions, post_cards, services, topic_rows
+from . import page_reads, permissions, post_cards, services
 from .forms import EditPostForm, ReplyForm, TopicForm
-from .models import Category, Post, ReactionKind, Status, Topic
+from .models import Category, Post, Status, Topic
 from .pagination import page_from_request
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "forum/landing.html")
-    latest = page_reads.latest_topics()
+    categories = page_reads.categories()
     return render(
         request,
         "forum/home.html",
-        {
-            "categories": page_reads.categories(),
-            "latest": latest,
-            "latest_rows": topic_rows.latest_rows(latest),
-        },
+        {"categories": categories, "latest_rows": page_reads.latest_rows(categories)},
     )
 
 
 @login_required
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    cat = page_reads.category_for(slug, user_id=request.user.pk)
+    cat = page_reads.category_for(slug, user=request.user)
     if cat is None:
         raise Http404("No such category.")
-    per_page = settings.TOPICS_PER_PAGE
-    page = page_from_request(request.GET.get("page"), items=cat.topic_count, per_page=per_page)
-    topics = page_reads.category_topics(cat.pk, start=(page.number - 1) * per_page, count=per_page)
+    page = page_from_request(
+        request.GET.get("page"), items=cat.topic_count, per_page=settings.TOPICS_PER_PAGE
+    )
     return render(
         request,
         "forum/category.html",
         {
             "category": cat,
-            "topics": topics,
-            "topic_rows": topic_rows.category_rows(topics),
+            "topic_rows": page_reads.category_rows(cat, page=page.number),
             "page": page,
+            "can_start_topic": permissions.can_start_topic(request.user),
         },
     )
 
@@ -93,15 +89,6 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "forum/topic_form.html", {"category": cat, "form": form})
 
 
-def _reaction_summary(found: dict[tuple[int, str], tuple[int, bool]], post: Post) -> list[dict]:
-    """Each reaction kind on `post` with its count and whether the reader sent it."""
-    summary = []
-    for kind, label in ReactionKind.choices:
-        count, mine = found.get((post.pk, kind), (0, False))
-        summary.append({"kind": kind, "label": label, "count": count, "mine": mine})
-    return summary
-
-
 def _render_blank_reply_field() -> SafeString:
     return render_to_string("components/field.html", {"field": ReplyForm()["body"]})
 
@@ -119,40 +106,41 @@ def blank_reply_field() -> SafeString:
 
 @login_required
 def topic(request: HttpRequest, pk: int) -> HttpResponse:
-    # The busiest page: it reads by key and applies the scope rules in Python
-    # (permissions.can_view_topic / can_see_in_thread mirror visible_to / in_thread_for, and a
-    # test pins that they agree), because compiling the scoped queries cost more than running them.
     user = request.user
-    topic = page_reads.topic_for(pk, user_id=user.pk)
+    topic = page_reads.topic_for(pk, user=user)
     if topic is None or not permissions.can_view_topic(user, topic):
         raise Http404("No such topic.")
-    per_page = settings.POSTS_PER_PAGE
-    page = page_from_request(request.GET.get("page"), items=topic.last_position, per_page=per_page)
-    # Pages are ranges of positions: the last page of a long topic costs the same as the first.
-    first = (page.number - 1) * per_page + 1
-    page_posts = page_reads.thread_posts(topic.pk, first=first, count=per_page)
-    posts = [post for post in page_posts if permissions.can_see_in_thread(user, post)]
-    reactions = (
-        page_reads.thread_reactions(topic.pk, first=first, count=per_page, user_id=user.pk)
-        if posts
-        else {}
+    page = page_from_request(
+        request.GET.get("page"), items=topic.last_position, per_page=settings.POSTS_PER_PAGE
     )
-    # Decided here once per post rather than by template tags: the page renders 20 of these.
-    for post in posts:
-        post.reaction_summary = _reaction_summary(reactions, post)
-        post.can_react = permissions.can_react(user, post)
-        post.can_edit = permissions.can_edit_post(user, post)
-        post.can_delete = permissions.can_delete_post(user, post)
-    post_cards.attach_cards(posts, viewer=user)
+    rows = [
+        row
+        for row in page_reads.thread_page(topic, page=page.number)
+        if permissions.can_see_in_thread(user, row)
+    ]
+    reactable = [row.pk for row in rows if permissions.can_react(user, row)]
+    sent = (
+        page_reads.encouragement_sent(topic, page=page.number, user=user, post_ids=reactable)
+        if reactable
+        else frozenset()
+    )
+    cards = post_cards.render_cards(
+        post_cards.card_for(row, viewer=user, mine=sent) for row in rows
+    )
+    can_reply = permissions.can_reply(user, topic)
     return render(
         request,
         "forum/topic.html",
         {
             "topic": topic,
-            "posts": posts,
+            "cards": cards,
             "page": page,
             "reply_field": blank_reply_field(),
-            "can_reply": permissions.can_reply(request.user, topic),
+            "can_reply": can_reply,
+            "can_follow": permissions.can_follow_topic(user, topic),
+            "is_muted": not can_reply and user.is_muted(),
+            "has_encouragement_buttons": bool(reactable),
+            # Shown once, on the page the author lands on after posting (base.html).
             "show_crisis_panel": request.session.pop(CRISIS_PANEL_SESSION_KEY, None) == topic.pk,
         },
     )
@@ -217,7 +205,7 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def post_history(request: HttpRequest, pk: int) -> HttpResponse:
     post = _own_post(request, pk)
-    if not (post.author_id == request.user.pk or request.user.is_moderator):
+    if not permissions.can_see_post_history(request.user, post):
         raise PermissionDenied("Only the author and moderators can see earlier versions.")
     revisions = post.revisions.select_related("editor")
     return render(request, "forum/post_history.html", {"post": post, "revisions": revisions})

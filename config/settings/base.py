@@ -6,6 +6,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
+from config.release import source_digest
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -15,6 +17,9 @@ SECRET_KEY = env("SECRET_KEY", default="insecure-local-development-key-change-me
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The deploy's identity (e.g. its git sha), part of every cache key that holds rendered
+# output; without it, a digest of the code and templates stands in (config/release.py).
+RELEASE = env("RELEASE", default="") or source_digest(BASE_DIR)
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -261,6 +266,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Forum sizes.
 TOPICS_PER_PAGE = 25
+# The page where a member reports a post. It belongs to community, which the forum never
+# imports; the project wires it into the forum's post cards here.
+POST_REPORT_VIEW = "community:report_post"
 POSTS_PER_PAGE = 20
 DEMO_DATA_ALLOWED = False
 # Moderation: a new member's first posts wait for a moderator; reports per member per day.

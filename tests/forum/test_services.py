@@ -117,3 +117,31 @@ def test_mentions_of_existing_members_become_links():
     html = topic.posts.get().body_html
     assert '<a href="/u/willow/"' in html
     assert "@nobody_here" in html and "/u/nobody_here/" not in html
+
+
+@pytest.mark.django_db
+def test_deleting_an_opening_post_uncounts_it_from_its_category():
+    topic = make_topic()
+    make_reply(topic=topic)
+    category = Category.objects.get(pk=topic.category_id)
+    assert (category.topic_count, category.post_count) == (1, 2)
+    services.delete_post(user=topic.author, post=topic.posts.get(position=1))
+    category.refresh_from_db()
+    topic.refresh_from_db()
+    assert category.post_count == 1
+    assert topic.reply_count == 1
+
+
+@pytest.mark.django_db
+def test_encouragement_counts_are_kept_on_the_post():
+    post = make_reply(topic=make_topic())
+    senders = UserFactory.create_batch(2)
+    for sender in senders:
+        services.set_reaction(user=sender, post=post, kind="hear", on=True)
+    assert services.set_reaction(user=senders[0], post=post, kind="hear", on=True) is False
+    post.refresh_from_db()
+    assert post.hear_count == 2 and post.proud_count == 0
+    assert services.set_reaction(user=senders[0], post=post, kind="hear", on=False) is True
+    assert services.set_reaction(user=senders[0], post=post, kind="hear", on=False) is False
+    post.refresh_from_db()
+    assert post.hear_count == 1

@@ -1,17 +1,12 @@
-"""Topic lists are cached fragments: shared by every reader, and a change shows at once."""
+"""Topic lists: rows shared by every reader, and a change shows at once."""
 
 import re
 
 import pytest
-from django.core.cache import cache
 
 from forum import services, topic_rows
-from forum.models import Topic
+from forum.models import Status, Topic
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
-
-
-def fragments_of(template: str) -> int:
-    return sum(f":fragment:{template}:" in key for key in cache._cache)
 
 
 @pytest.fixture
@@ -28,13 +23,23 @@ def page(client, url: str) -> str:
 
 
 @pytest.mark.django_db
-def test_every_reader_shares_the_rows(client, category):
+def test_every_reader_shares_the_rows(client, category, renders):
     client.force_login(UserFactory())
     assert "Small steps" in page(client, category.get_absolute_url())
-    assert fragments_of(topic_rows.CATEGORY_ROWS_TEMPLATE) == 1
+    assert renders.count(topic_rows.CATEGORY_ROW_TEMPLATE) == 1
     client.force_login(UserFactory())
     assert "Small steps" in page(client, category.get_absolute_url())
-    assert fragments_of(topic_rows.CATEGORY_ROWS_TEMPLATE) == 1
+    assert renders.count(topic_rows.CATEGORY_ROW_TEMPLATE) == 1
+
+
+@pytest.mark.django_db
+def test_a_reply_renders_only_the_row_it_changed(member_client, category, renders):
+    other = make_topic(category=category, title="Other road")
+    page(member_client, category.get_absolute_url())
+    assert renders.count(topic_rows.CATEGORY_ROW_TEMPLATE) == 2
+    make_reply(topic=other)
+    page(member_client, category.get_absolute_url())
+    assert renders.count(topic_rows.CATEGORY_ROW_TEMPLATE) == 3
 
 
 @pytest.mark.django_db
@@ -49,10 +54,10 @@ def test_replies_edits_and_closing_show_at_once(member_client, category):
     services.edit_post(
         editor=topic.author, post=topic.posts.get(position=1), body="Today.", title="Big steps"
     )
-    services.set_topic_locked(topic=topic, locked=True)
     html = page(member_client, url)
     assert "Big steps" in html and "Small steps" not in html
-    assert '<span class="badge">Closed</span>' in html
+    services.set_topic_locked(topic=topic, locked=True)
+    assert '<span class="badge">Closed</span>' in page(member_client, url)
 
 
 @pytest.mark.django_db
@@ -69,15 +74,18 @@ def test_rows_show_absolute_times_for_the_script_to_make_relative(member_client,
 
 
 @pytest.mark.django_db
-def test_home_latest_rows_name_the_category(member_client, category):
+def test_home_latest_rows_name_the_category_and_follow_replies(member_client, category, renders):
     html = page(member_client, "/")
     assert re.search(rf"in {re.escape(category.name)} · 0 replies · last by \S+ <time", html)
-    assert fragments_of(topic_rows.LATEST_ROWS_TEMPLATE) == 1
+    assert renders.count(topic_rows.LATEST_ROW_TEMPLATE) == 1
+    make_reply(topic=Topic.objects.get(category=category))
+    assert f"in {category.name} · 1 reply" in page(member_client, "/")
 
 
 @pytest.mark.django_db
 def test_hidden_topics_leave_the_rows(member_client, category):
     topic = Topic.objects.get(category=category)
     page(member_client, category.get_absolute_url())
-    Topic.objects.filter(pk=topic.pk).update(status="hidden")
+    services.set_post_status(post=topic.posts.get(position=1), status=Status.HIDDEN)
     assert "Small steps" not in page(member_client, category.get_absolute_url())
+    assert "Small steps" not in page(member_client, "/")

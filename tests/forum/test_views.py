@@ -259,3 +259,9 @@ def test_anyone_can_open_another_members_pending_topic_only_if_allowed(
     topic = make_topic(author=other_member, category=category)
     Topic.objects.filter(pk=topic.pk).update(status=Status.PENDING)
     assert member_client.get(topic.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_ids_beyond_any_database_integer_are_not_found(member_client):
+    for url in ("/t/99999999999999999999/", "/p/99999999999999999999/"):
+        assert member_client.get(url).status_code == 404, url
