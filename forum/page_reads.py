@@ -3,14 +3,16 @@
 Each page reads the one row that says whether anything changed (the topic, the category, the
 list of categories) and takes everything else from forum.fragments, remembered under that
 row's `revision`. The services bump a revision with F() in the transaction that changes what
-its pages show, so a page is read from the database once per change, not once per visit,
-and nothing is ever invalidated. Pages that name members also carry
-accounts.profile_version, which moves when a member's public name or role changes.
+its pages show (following a topic or watching a category included), so a page is read from
+the database once per change, not once per visit, and nothing is ever invalidated. Pages
+that name members also carry accounts.profile_version, which moves when a member's public
+name or role changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.safestring import SafeString
@@ -19,12 +21,20 @@ from accounts import profile_version
 from accounts.models import User
 
 from . import fragments, topic_rows
-from .models import Category, Post, Reaction, Topic
+from .models import Category, CategorySubscription, Post, Reaction, Topic, TopicSubscription
 from .post_cards import POST_ROW_FIELDS, PostRow
-from .subscriptions import followed_by, watched_by
 from .topic_rows import TOPIC_ROW_FIELDS, TopicRow
 
 LATEST_COUNT = 10
+
+
+def _listed_rows():
+    return (
+        Topic.objects.listed()
+        .select_related("author", "category", "last_poster")
+        .only(*TOPIC_ROW_FIELDS)
+        .order_by("-last_activity_at", "-id")
+    )
 
 
 def categories() -> list[Category]:
@@ -37,61 +47,73 @@ def latest_rows(categories: Iterable[Category]) -> SafeString:
     revisions = tuple((c.pk, c.revision) for c in categories)
 
     def build() -> SafeString:
-        topics = (
-            Topic.objects.listed()
-            .select_related("author", "category", "last_poster")
-            .only(*TOPIC_ROW_FIELDS)
-            .order_by("-last_activity_at", "-id")[:LATEST_COUNT]
-        )
+        topics = _listed_rows()[:LATEST_COUNT]
         return topic_rows.latest_rows(TopicRow.of(topic) for topic in topics)
 
     return fragments.remember(("latest", revisions, profile_version.current()), build)
 
 
-def category_for(slug: str, *, user: User) -> Category | None:
-    """The category `slug`, with `is_watched` for `user`."""
-    return Category.objects.annotate(is_watched=watched_by(user.pk)).filter(slug=slug).first()
+def category_by_slug(slug: str) -> Category | None:
+    """The category `slug`, or None."""
+    return Category.objects.filter(slug=slug).first()
 
 
-def category_rows(category: Category, *, page: int) -> SafeString:
-    """Page `page` of the category's published topics, most recent activity first."""
+@dataclass(frozen=True)
+class CategoryPage:
+    rows: SafeString
+    is_watched: bool
+
+
+def category_page(category: Category, *, page: int, reader: User) -> CategoryPage:
+    """Page `page` of the category's published topics (most recent activity first) and
+    whether `reader` watches it."""
     per_page = settings.TOPICS_PER_PAGE
     start = (page - 1) * per_page
+    version = profile_version.current()
 
-    def build() -> SafeString:
-        topics = (
-            Topic.objects.listed()
-            .filter(category=category)
-            .select_related("author", "category", "last_poster")
-            .only(*TOPIC_ROW_FIELDS)
-            .order_by("-last_activity_at", "-id")[start : start + per_page]
-        )
+    def rows(_: list) -> SafeString:
+        topics = _listed_rows().filter(category=category)[start : start + per_page]
         return topic_rows.category_rows(TopicRow.of(topic) for topic in topics)
 
-    parts = ("category", category.pk, category.revision, page, profile_version.current())
-    return fragments.remember(parts, build)
+    def watching(_: list) -> bool:
+        return CategorySubscription.objects.filter(category=category, user=reader).exists()
 
-
-def topic_for(pk: int, *, user: User) -> Topic | None:
-    """Topic `pk` whatever its status (the view applies the scope rules), with its category
-    and `is_followed` for `user`."""
-    return (
-        Topic.objects.select_related("category")
-        .annotate(is_followed=followed_by(user.pk))
-        .filter(pk=pk)
-        .first()
+    revision = (category.pk, category.revision)
+    html, is_watched = fragments.remember_many(
+        [
+            (("category", *revision, page, version), rows),
+            (("watching", *revision, reader.pk), watching),
+        ]
     )
+    return CategoryPage(rows=html, is_watched=is_watched)
 
 
-def thread_page(topic: Topic, *, page: int) -> list[PostRow]:
-    """The posts of page `page` of `topic`, whatever their status, as the database holds them.
+def topic_for(pk: int) -> Topic | None:
+    """Topic `pk` whatever its status (the view applies the scope rules), with its category."""
+    return Topic.objects.select_related("category").filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    # Every post of the page whatever its status: the view applies the scope rules.
+    rows: list[PostRow]
+    is_followed: bool
+    # (post id, kind) for each encouragement the reader sent on this page.
+    sent: frozenset[tuple[int, str]]
+    # What the page's cards are keyed by besides the reader's situation.
+    key: tuple
+
+
+def thread_page(topic: Topic, *, page: int, reader: User) -> ThreadPage:
+    """Page `page` of `topic` as the database holds it, and what `reader` did there.
 
     Pages are ranges of positions, so the last page of a long topic costs what the first does.
     """
     per_page = settings.POSTS_PER_PAGE
     first = (page - 1) * per_page + 1
+    key = (topic.pk, topic.revision, page, profile_version.current())
 
-    def build() -> list[PostRow]:
+    def rows(_: list) -> list[PostRow]:
         posts = (
             Post.objects.filter(topic=topic, position__gte=first, position__lt=first + per_page)
             .select_related("author")
@@ -100,20 +122,22 @@ def thread_page(topic: Topic, *, page: int) -> list[PostRow]:
         )
         return [PostRow.of(post) for post in posts]
 
-    parts = ("thread", topic.pk, topic.revision, page, profile_version.current())
-    return fragments.remember(parts, build)
+    def following(_: list) -> bool:
+        return TopicSubscription.objects.filter(topic=topic, user=reader).exists()
 
+    def sent(before: list) -> frozenset[tuple[int, str]]:
+        post_ids = [row.pk for row in before[0] if row.author_id != reader.pk]
+        found = Reaction.objects.filter(user=reader, post_id__in=post_ids)
+        return frozenset(found.values_list("post_id", "kind"))
 
-def encouragement_sent(
-    topic: Topic, *, page: int, user: User, post_ids: list[int]
-) -> frozenset[tuple[int, str]]:
-    """(post id, kind) for each encouragement `user` sent on those posts of that page."""
-
-    def build() -> frozenset[tuple[int, str]]:
-        sent = Reaction.objects.filter(user=user, post_id__in=post_ids).values_list(
-            "post_id", "kind"
-        )
-        return frozenset(sent)
-
-    # A reaction bumps the topic's revision, so the reader's own list is keyed by it too.
-    return fragments.remember(("sent", topic.pk, topic.revision, page, user.pk), build)
+    # Encouragement and following bump the topic's revision, so the reader's own state is
+    # keyed by it too.
+    revision = (topic.pk, topic.revision)
+    found_rows, is_followed, found_sent = fragments.remember_many(
+        [
+            (("thread", *key), rows),
+            (("following", *revision, reader.pk), following),
+            (("sent", *revision, page, reader.pk), sent),
+        ]
+    )
+    return ThreadPage(rows=found_rows, is_followed=is_followed, sent=found_sent, key=key)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Role, User
 
@@ -190,3 +190,24 @@ def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) ->
 def render_cards(cards: Iterable[PostCard]) -> list[SafeString]:
     """The HTML of each card, rendered now only where no identical card exists."""
     return fragments.render_many(CARD_TEMPLATE, list(cards), as_name="card")
+
+
+def page_of_cards(
+    rows: list[PostRow], *, viewer: User, sent: frozenset[tuple[int, str]], key: tuple
+) -> SafeString:
+    """The cards of a page of posts as `viewer` sees them.
+
+    card_for decides from the rows and the reader's situation alone: whether they moderate,
+    whether they are muted, which of the rows they wrote and what they sent. Readers in the
+    same situation (most readers of most pages) share the page of cards, so a warm page
+    builds no card at all.
+    """
+    wrote = tuple(row.pk for row in rows if row.author_id == viewer.pk)
+    situation = (viewer.is_moderator, viewer.is_muted(), wrote, sent)
+
+    def build() -> SafeString:
+        cards = render_cards(card_for(row, viewer=viewer, mine=sent) for row in rows)
+        # Each card was rendered (and escaped) by the card template.
+        return mark_safe("".join(cards))  # noqa: S308
+
+    return fragments.remember(("cards", key, situation), build)

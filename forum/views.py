@@ -33,18 +33,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    cat = page_reads.category_for(slug, user=request.user)
+    cat = page_reads.category_by_slug(slug)
     if cat is None:
         raise Http404("No such category.")
     page = page_from_request(
         request.GET.get("page"), items=cat.topic_count, per_page=settings.TOPICS_PER_PAGE
     )
+    listing = page_reads.category_page(cat, page=page.number, reader=request.user)
     return render(
         request,
         "forum/category.html",
         {
             "category": cat,
-            "topic_rows": page_reads.category_rows(cat, page=page.number),
+            "topic_rows": listing.rows,
+            "is_watched": listing.is_watched,
             "page": page,
             "can_start_topic": permissions.can_start_topic(request.user),
         },
@@ -107,39 +109,28 @@ def blank_reply_field() -> SafeString:
 @login_required
 def topic(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    topic = page_reads.topic_for(pk, user=user)
+    topic = page_reads.topic_for(pk)
     if topic is None or not permissions.can_view_topic(user, topic):
         raise Http404("No such topic.")
     page = page_from_request(
         request.GET.get("page"), items=topic.last_position, per_page=settings.POSTS_PER_PAGE
     )
-    rows = [
-        row
-        for row in page_reads.thread_page(topic, page=page.number)
-        if permissions.can_see_in_thread(user, row)
-    ]
-    reactable = [row.pk for row in rows if permissions.can_react(user, row)]
-    sent = (
-        page_reads.encouragement_sent(topic, page=page.number, user=user, post_ids=reactable)
-        if reactable
-        else frozenset()
-    )
-    cards = post_cards.render_cards(
-        post_cards.card_for(row, viewer=user, mine=sent) for row in rows
-    )
+    thread = page_reads.thread_page(topic, page=page.number, reader=user)
+    rows = [row for row in thread.rows if permissions.can_see_in_thread(user, row)]
     can_reply = permissions.can_reply(user, topic)
     return render(
         request,
         "forum/topic.html",
         {
             "topic": topic,
-            "cards": cards,
+            "cards": post_cards.page_of_cards(rows, viewer=user, sent=thread.sent, key=thread.key),
             "page": page,
             "reply_field": blank_reply_field(),
             "can_reply": can_reply,
             "can_follow": permissions.can_follow_topic(user, topic),
+            "is_followed": thread.is_followed,
             "is_muted": not can_reply and user.is_muted(),
-            "has_encouragement_buttons": bool(reactable),
+            "has_encouragement_buttons": any(permissions.can_react(user, row) for row in rows),
             # Shown once, on the page the author lands on after posting (base.html).
             "show_crisis_panel": request.session.pop(CRISIS_PANEL_SESSION_KEY, None) == topic.pk,
         },

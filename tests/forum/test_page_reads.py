@@ -32,51 +32,61 @@ def queries(fn):
 @pytest.mark.django_db
 def test_a_thread_page_is_read_once_per_revision(forum_data):
     _, members, topics = forum_data
-    topic = page_reads.topic_for(topics[4].pk, user=members[0])
-    rows, first = queries(lambda: page_reads.thread_page(topic, page=1))
-    assert [row.position for row in rows] == [1, 2, 3, 4, 5]
-    assert first == 1
-    again, second = queries(lambda: page_reads.thread_page(topic, page=1))
-    assert again == rows and second == 0
+    reader = members[0]
+    topic = page_reads.topic_for(topics[4].pk)
+    thread, first = queries(lambda: page_reads.thread_page(topic, page=1, reader=reader))
+    assert [row.position for row in thread.rows] == [1, 2, 3, 4, 5]
+    assert first == 3  # the posts, whether the reader follows, what they sent
+    again, second = queries(lambda: page_reads.thread_page(topic, page=1, reader=reader))
+    assert again == thread and second == 0
     make_reply(topic=topics[4], body="A sixth voice.")
-    topic = page_reads.topic_for(topics[4].pk, user=members[0])
-    rows, third = queries(lambda: page_reads.thread_page(topic, page=1))
-    assert len(rows) == 6 and third == 1
+    topic = page_reads.topic_for(topics[4].pk)
+    thread, third = queries(lambda: page_reads.thread_page(topic, page=1, reader=reader))
+    assert len(thread.rows) == 6 and third == 3
 
 
 @pytest.mark.django_db
 def test_a_thread_page_holds_every_status_for_the_view_to_scope(forum_data):
     _, members, topics = forum_data
     services.set_post_status(post=topics[3].posts.get(position=2), status=Status.HIDDEN)
-    topic = page_reads.topic_for(topics[3].pk, user=members[0])
-    statuses = [row.status for row in page_reads.thread_page(topic, page=1)]
+    topic = page_reads.topic_for(topics[3].pk)
+    thread = page_reads.thread_page(topic, page=1, reader=members[0])
+    statuses = [row.status for row in thread.rows]
     assert statuses == [Status.PUBLISHED, Status.HIDDEN, Status.PUBLISHED, Status.PUBLISHED]
 
 
 @pytest.mark.django_db
-def test_topic_for_reads_follow_state_and_answers_none_for_no_topic(forum_data):
+def test_following_shows_at_once_and_no_topic_is_none(forum_data):
     _, members, topics = forum_data
-    assert page_reads.topic_for(topics[3].pk, user=members[0]).is_followed is True
-    assert page_reads.topic_for(topics[3].pk, user=UserFactory()).is_followed is False
-    assert page_reads.topic_for(10**9, user=members[0]) is None
+    reader = UserFactory()
+    topic = page_reads.topic_for(topics[3].pk)
+    assert page_reads.thread_page(topic, page=1, reader=members[0]).is_followed is True
+    assert page_reads.thread_page(topic, page=1, reader=reader).is_followed is False
+    subscriptions.follow_topic(user=reader, topic=topic)
+    topic = page_reads.topic_for(topics[3].pk)
+    assert page_reads.thread_page(topic, page=1, reader=reader).is_followed is True
+    assert page_reads.topic_for(10**9) is None
     # Beyond any database integer: the ORM answers "no such row" rather than overflowing.
-    assert page_reads.topic_for(10**20, user=members[0]) is None
+    assert page_reads.topic_for(10**20) is None
 
 
 @pytest.mark.django_db
 def test_category_rows_are_read_once_per_revision_and_follow_pages(forum_data, settings):
     category, members, _ = forum_data
     settings.TOPICS_PER_PAGE = 2
-    cat = page_reads.category_for(category.slug, user=members[0])
-    assert cat.is_watched is True
-    assert page_reads.category_for(category.slug, user=members[1]).is_watched is False
-    assert page_reads.category_for("no-such-slug", user=members[0]) is None
-    html, first = queries(lambda: page_reads.category_rows(cat, page=1))
-    assert "Story 4" in html and "Story 3" in html and "Story 2" not in html
-    assert first == 1
-    _, second = queries(lambda: page_reads.category_rows(cat, page=1))
+    cat = page_reads.category_by_slug(category.slug)
+    assert page_reads.category_by_slug("no-such-slug") is None
+    listing, first = queries(lambda: page_reads.category_page(cat, page=1, reader=members[0]))
+    assert "Story 4" in listing.rows and "Story 3" in listing.rows
+    assert "Story 2" not in listing.rows
+    assert listing.is_watched is True and first == 2
+    _, second = queries(lambda: page_reads.category_page(cat, page=1, reader=members[0]))
     assert second == 0
-    assert "Story 2" in page_reads.category_rows(cat, page=2)
+    assert "Story 2" in page_reads.category_page(cat, page=2, reader=members[0]).rows
+    assert page_reads.category_page(cat, page=1, reader=members[1]).is_watched is False
+    subscriptions.watch_category(user=members[1], category=cat)
+    cat = page_reads.category_by_slug(category.slug)
+    assert page_reads.category_page(cat, page=1, reader=members[1]).is_watched is True
 
 
 @pytest.mark.django_db
@@ -95,11 +105,11 @@ def test_encouragement_sent_is_the_readers_own(forum_data):
     _, members, topics = forum_data
     post = topics[2].posts.get(position=2)
     services.set_reaction(user=members[3], post=post, kind="hear", on=True)
-    topic = page_reads.topic_for(topics[2].pk, user=members[3])
-    sent = page_reads.encouragement_sent(topic, page=1, user=members[3], post_ids=[post.pk])
-    assert sent == frozenset({(post.pk, "hear")})
-    other = page_reads.encouragement_sent(topic, page=1, user=members[2], post_ids=[post.pk])
-    assert other == frozenset()
+    topic = page_reads.topic_for(topics[2].pk)
+    assert page_reads.thread_page(topic, page=1, reader=members[3]).sent == frozenset(
+        {(post.pk, "hear")}
+    )
+    assert page_reads.thread_page(topic, page=1, reader=members[2]).sent == frozenset()
 
 
 @pytest.mark.django_db
@@ -130,6 +140,8 @@ def test_every_change_a_page_shows_bumps_its_revisions(forum_data, member):
         ),
         "lock": lambda: services.set_topic_locked(topic=topic, locked=True),
         "delete": lambda: services.delete_post(user=topic.author, post=topic.posts.get(position=1)),
+        "follow": lambda: subscriptions.follow_topic(user=member, topic=topic),
+        "unfollow": lambda: subscriptions.unfollow_topic(user=member, topic=topic),
     }
     listed = {"reply", "title", "hide", "lock", "delete"}
     for name, change in changes.items():
