@@ -60,3 +60,11 @@ class User(AbstractUser):
     def is_suspended(self, *, now=None) -> bool:
         now = now or timezone.now()
         return self.suspended_until is not None and self.suspended_until > now
+
+
+# The badge beside a member's name wherever it is shown: role -> (words, style).
+ROLE_BADGES = {
+    Role.PEER_SPECIALIST: ("Peer specialist", "badge-peer"),
+    Role.MODERATOR: ("Moderator", "badge-mod"),
+    Role.ADMIN: ("Moderator", "badge-mod"),
+}

@@ -7,13 +7,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from . import services
 from .forms import ProfileForm
-from .models import User
+from .models import ROLE_BADGES, User
 
 
 @login_required
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User.objects.filter(is_active=True), username=username)
-    return render(request, "accounts/profile.html", {"member": member})
+    badge, badge_class = ROLE_BADGES.get(member.role, ("", ""))
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "member": member,
+            "badge": badge,
+            "badge_class": badge_class,
+            # Members edit only their own profile (the edit page takes no username).
+            "is_own_profile": member.pk == request.user.pk,
+        },
+    )
 
 
 @login_required

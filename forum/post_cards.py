@@ -16,18 +16,13 @@ from datetime import datetime
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import Role, User
+from accounts.models import ROLE_BADGES, User
 
 from . import fragments, permissions
 from .models import Post, ReactionKind, Status, count_field
 
 CARD_TEMPLATE = "forum/_post.html"
 
-# Role -> (badge, its style).
-BADGES = {
-    Role.PEER_SPECIALIST: ("Peer specialist", "badge-peer"),
-    Role.MODERATOR: ("Moderator", "badge-mod"),
-}
 
 PLACEHOLDERS = {
     Status.DELETED: "This post was removed by its author.",
@@ -159,7 +154,7 @@ def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) ->
         if readable and row.status == Status.PUBLISHED
         else ()
     )
-    badge, badge_class = BADGES.get(row.author_role, ("", ""))
+    badge, badge_class = ROLE_BADGES.get(row.author_role, ("", ""))
     return PostCard(
         pk=row.pk,
         position=row.position,

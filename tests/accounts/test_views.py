@@ -45,3 +45,14 @@ def test_display_name_with_contact_details_is_refused_and_kept(member_client, me
     assert "my bio stays" in html
     member.refresh_from_db()
     assert member.display_name == ""
+
+
+@pytest.mark.django_db
+def test_profile_badge_and_edit_link_are_decided_by_the_view(client):
+    admin = UserFactory(role="admin")
+    viewer = UserFactory()
+    client.force_login(viewer)
+    html = client.get(admin.get_absolute_url()).content.decode()
+    assert '<span class="badge badge-mod">Moderator</span>' in html
+    assert "Edit your profile" not in html
+    assert "Edit your profile" in client.get(viewer.get_absolute_url()).content.decode()
