@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import UserFactory
+
 
 @pytest.mark.django_db
 def test_profile_shows_public_details_but_never_the_email(member_client, other_member):
