@@ -63,7 +63,7 @@ class User(AbstractUser):
 
 
 # The badge beside a member's name wherever it is shown: role -> (words, style).
-ROLE_BADGES = {
+ROLE_BADGES: dict[str, tuple[str, str]] = {
     Role.PEER_SPECIALIST: ("Peer specialist", "badge-peer"),
     Role.MODERATOR: ("Moderator", "badge-mod"),
     Role.ADMIN: ("Moderator", "badge-mod"),

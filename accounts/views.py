@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from . import services
 from .forms import ProfileForm
+from .http import AuthenticatedRequest
 from .models import ROLE_BADGES, User
 
 
 @login_required
-def profile(request: HttpRequest, username: str) -> HttpResponse:
+def profile(request: AuthenticatedRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User.objects.filter(is_active=True), username=username)
     badge, badge_class = ROLE_BADGES.get(member.role, ("", ""))
     return render(
@@ -28,7 +29,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
-def edit_profile(request: HttpRequest) -> HttpResponse:
+def edit_profile(request: AuthenticatedRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_profile(user=request.user, **form.cleaned_data)

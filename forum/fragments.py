@@ -25,7 +25,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import get_template, render_to_string
+from django.template import Engine
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 FRAGMENT_SECONDS = 24 * 60 * 60
@@ -43,7 +44,7 @@ def _digest(value: str) -> str:
 @once
 def template_digest(template_name: str) -> str:
     """A digest of the template's source: an edited template (under DEBUG, say) is a new key."""
-    return _digest(get_template(template_name).template.source)
+    return _digest(Engine.get_default().get_template(template_name).source)
 
 
 def fragment_key(template_name: str, context: object) -> str:

@@ -24,14 +24,14 @@ from .models import Post, ReactionKind, Status, count_field
 CARD_TEMPLATE = "forum/_post.html"
 
 
-PLACEHOLDERS = {
+PLACEHOLDERS: dict[str, str] = {
     Status.DELETED: "This post was removed by its author.",
     Status.REMOVED: "This post was removed by a moderator.",
     Status.HIDDEN: "This post is hidden while moderators take a look.",
 }
 
 # Status -> (what its author reads, what a moderator reads) above a post others can't see.
-NOTICES = {
+NOTICES: dict[str, tuple[str, str]] = {
     Status.PENDING: (
         "Waiting for a moderator: only you and the moderators can see this post for now.",
         "Waiting for a moderator: only its author and the moderators can see it for now.",

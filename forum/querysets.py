@@ -3,40 +3,48 @@ as forum.permissions (can_view_topic, can_see_in_thread), which a test checks ag
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 
 from .status import Status
 
 
+def _topics_visible_to(user: Any, via: str = "") -> Q:
+    """The rule of which topics `user` may open, for a query on topics or (via "topic__")
+    on what belongs to them; forum.permissions.can_view_topic states it for one topic."""
+    if user.is_moderator:
+        return ~Q(**{f"{via}status": Status.DELETED})
+    return Q(**{f"{via}status": Status.PUBLISHED}) | Q(
+        **{f"{via}author": user, f"{via}status__in": [Status.PENDING, Status.HIDDEN]}
+    )
+
+
 class TopicQuerySet(models.QuerySet):
-    def listed(self):
+    def listed(self) -> TopicQuerySet:
         """Topics anyone signed in sees in lists."""
         return self.filter(status=Status.PUBLISHED)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> TopicQuerySet:
         """Topics `user` may open: published ones, plus their own still waiting or hidden."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_moderator:
-            return self.exclude(status=Status.DELETED)
-        return self.filter(
-            Q(status=Status.PUBLISHED) | Q(author=user, status__in=[Status.PENDING, Status.HIDDEN])
-        )
+        return self.filter(_topics_visible_to(user))
 
 
 class PostQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> PostQuerySet:
         return self.filter(status=Status.PUBLISHED)
 
-    def in_thread_for(self, user):
+    def in_thread_for(self, user: Any) -> PostQuerySet:
         """Posts shown in a thread to `user`: pending posts only to their author and moderators."""
         if user.is_authenticated and user.is_moderator:
             return self
         return self.exclude(Q(status=Status.PENDING) & ~Q(author_id=user.pk))
 
-    def visible_to(self, user):
-        """Posts `user` may link to."""
+    def visible_to(self, user: Any) -> PostQuerySet:
+        """Posts `user` may link to: those of topics they may open."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(topic__in=self.model.topic.field.related_model.objects.visible_to(user))
+        return self.filter(_topics_visible_to(user, via="topic__"))

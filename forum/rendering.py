@@ -179,7 +179,8 @@ def _href_allowed(value: str) -> bool:
     return normalized.startswith(("http:", "https:", "mailto:", "/"))
 
 
-class _LinkPolicyFilter(html5lib_shim.Filter):
+# bleach re-exports html5lib's Filter from its vendored copy, which has no type information.
+class _LinkPolicyFilter(html5lib_shim.Filter):  # type: ignore[name-defined]
     """Stamp rel on every link and drop hrefs bleach would wave through as "relative"."""
 
     def __iter__(self) -> Iterator[dict]:

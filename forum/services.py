@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -112,7 +114,6 @@ def create_topic(*, author: User, category: Category, title: str, body: str) -> 
     _request_review(post)
     subscriptions.auto_follow(user=author, topic=topic)
     notifications.schedule_fan_out(post=post)
-    topic.opening_post = post
     return topic
 
 
@@ -211,7 +212,7 @@ def delete_post(*, user: User, post: Post) -> Post:
     post.body = ""
     post.body_html = ""
     post.save(update_fields=["status", "body", "body_html"])
-    topic_changes: dict = {"revision": NEW_REVISION}
+    topic_changes: dict[str, Any] = {"revision": NEW_REVISION}
     if was_published:
         # The opening post counts in the category's posts too (create_topic counted it), but
         # never in the topic's replies.
@@ -239,8 +240,8 @@ def set_post_status(*, post: Post, status: str) -> Post:
     now = timezone.now()
     delta = (status == Status.PUBLISHED) - (old == Status.PUBLISHED)
     approved = old == Status.PENDING and status == Status.PUBLISHED
-    topic_changes: dict = {"revision": NEW_REVISION}
-    category_changes: dict = {"revision": NEW_REVISION}
+    topic_changes: dict[str, Any] = {"revision": NEW_REVISION}
+    category_changes: dict[str, Any] = {"revision": NEW_REVISION}
     if approved:
         topic_changes.update(last_activity_at=now, last_poster_id=post.author_id)
         category_changes["last_activity_at"] = now

@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedRequest
+
 from . import page_reads, permissions, post_cards, services
 from .forms import EditPostForm, ReplyForm, TopicForm
 from .models import Category, Post, Status, Topic
@@ -32,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def category(request: HttpRequest, slug: str) -> HttpResponse:
+def category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     cat = page_reads.category_by_slug(slug)
     if cat is None:
         raise Http404("No such category.")
@@ -72,7 +74,7 @@ def _after_posting(request: HttpRequest, post: Post, *, posted: str) -> None:
 
 
 @login_required
-def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
+def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     cat = get_object_or_404(Category, slug=slug)
     if not permissions.can_start_topic(request.user):
         raise PermissionDenied("You can't start topics right now.")
@@ -85,7 +87,9 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
             body=form.cleaned_data["body"],
         )
         _after_posting(
-            request, topic.opening_post, posted="Thank you for sharing. Your topic is posted."
+            request,
+            topic.posts.get(position=1),
+            posted="Thank you for sharing. Your topic is posted.",
         )
         return redirect(topic)
     return render(request, "forum/topic_form.html", {"category": cat, "form": form})
@@ -107,7 +111,7 @@ def blank_reply_field() -> SafeString:
 
 
 @login_required
-def topic(request: HttpRequest, pk: int) -> HttpResponse:
+def topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     topic = page_reads.topic_for(pk)
     if topic is None or not permissions.can_view_topic(user, topic):
@@ -138,7 +142,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
+def reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     topic = get_object_or_404(
         Topic.objects.visible_to(request.user).select_related("category"), pk=pk
     )
@@ -159,7 +163,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+def post_permalink(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
     return redirect(f"{post.topic.get_absolute_url()}?page={post.page_number}#post-{post.position}")
 
@@ -171,7 +175,7 @@ def _own_post(request: HttpRequest, pk: int) -> Post:
 
 
 @login_required
-def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = _own_post(request, pk)
     if not permissions.can_edit_post(request.user, post):
         raise PermissionDenied("You can only edit your own posts.")
@@ -194,7 +198,7 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def post_history(request: HttpRequest, pk: int) -> HttpResponse:
+def post_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = _own_post(request, pk)
     if not permissions.can_see_post_history(request.user, post):
         raise PermissionDenied("Only the author and moderators can see earlier versions.")
@@ -203,7 +207,7 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def delete_post(request: HttpRequest, pk: int) -> HttpResponse:
+def delete_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = _own_post(request, pk)
     if not permissions.can_delete_post(request.user, post):
         raise PermissionDenied("You can only delete your own posts.")
@@ -216,7 +220,7 @@ def delete_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def react(request: HttpRequest, pk: int) -> HttpResponse:
+def react(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = _own_post(request, pk)
     if not permissions.can_react(request.user, post):
         raise PermissionDenied("You can send encouragement on other members' posts.")
