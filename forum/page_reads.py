@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 
 from .compiled_queries import CompiledQuery
 from .models import Category, Post, Reaction, Topic
-from .subscriptions import followed_by, watched_by
+from .notifications.api import followed_by, watched_by
 
 # What a row of a topic list shows; members' account columns stay unread.
 TOPIC_ROW_FIELDS = (

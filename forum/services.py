@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 
-from . import dispatch, notifications, rendering, screening, subscriptions
+from . import dispatch, rendering, screening
 from .models import Category, Post, PostRevision, Reaction, ReactionKind, Status, Topic
+from .notifications import api as notifications
 
 
 class ForumError(Exception):
@@ -96,7 +97,7 @@ def create_topic(*, author: User, category: Category, title: str, body: str) -> 
         )
         _count_direct_publish(author)
     _request_review(post)
-    subscriptions.auto_follow(user=author, topic=topic)
+    notifications.auto_follow(user=author, topic=topic)
     notifications.schedule_fan_out(post=post)
     topic.opening_post = post
     return topic
@@ -140,7 +141,7 @@ def create_reply(*, author: User, topic: Topic, body: str) -> Post:
         # The position is taken now; the counters and last activity change when approved.
         Topic.objects.filter(pk=locked.pk).update(last_position=position)
     _request_review(post)
-    subscriptions.auto_follow(user=author, topic=locked)
+    notifications.auto_follow(user=author, topic=locked)
     notifications.schedule_fan_out(post=post)
     topic.last_position = position
     return post

@@ -3,8 +3,9 @@
 import pytest
 from django.db.models import Count, Q
 
-from forum import page_reads, services, subscriptions
+from forum import page_reads, services
 from forum.models import Category, Post, Reaction, Topic
+from forum.notifications import subscriptions
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 

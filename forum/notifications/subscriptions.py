@@ -6,8 +6,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from accounts.models import User
+from forum.models import Category, Topic
 
-from .models import Category, CategorySubscription, Topic, TopicSubscription
+from .models import CategorySubscription, TopicSubscription
 
 
 def auto_follow(*, user: User, topic: Topic) -> None:
