@@ -77,6 +77,18 @@ class InboxItem:
     def kind(self) -> str:
         return self.notification.kind
 
+    @property
+    def opens(self) -> str:
+        """What following the line opens, in words for its accessible name."""
+        notification = self.notification
+        if notification.url:
+            return "the page it is about"
+        if notification.post_id:
+            return "the post"
+        if notification.topic_id:
+            return "the topic"
+        return "your notifications"
+
 
 def inbox(user: User, *, limit: int = 50) -> list[InboxItem]:
     """`user`'s most recent notifications, newest first, encouragement grouped per post."""

@@ -34,7 +34,10 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/inbox.html", {"items": items})
 
 
+# POST only: opening a notification marks it read, and a GET never writes (link prefetchers,
+# crawlers and a browser's "reopen" must not change what a member has seen).
 @login_required
+@require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     inbox.mark_read(user=request.user, notification=notification)
