@@ -3,7 +3,7 @@
     python bench/micro.py   -> prints one JSON object
 
 - publish: forum.services.create_topic with a 5 KB story (render, sanitize, save, commit).
-- fan-out: forum.notifications.fan_out_reply for a reply in a topic 5,000 members follow,
+- fan-out: forum.notifications.fan_out.fan_out_reply for a reply in a topic 5,000 members follow,
   when that function exists.
 
 Everything written here is removed again, so the benchmark data set keeps its shape.
@@ -99,7 +99,7 @@ def bench_publish(author: User, category: Category) -> dict:
 
 
 def bench_fan_out(author: User, category: Category) -> dict:
-    from forum import notifications
+    from forum.notifications import fan_out as notifications
 
     fan_out = getattr(notifications, "fan_out_reply", None)
     if fan_out is None:

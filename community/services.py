@@ -16,7 +16,7 @@ from accounts.models import Role, User
 from forum import rendering
 from forum import services as forum_services
 from forum.models import NotificationKind, Post, Status, Topic
-from forum.notifications import notify
+from forum.notifications.api import notify
 
 from .models import (
     MEMBER_REPORT_REASONS,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import Category, EmailOutbox, Post, PostFanOut, PostRevision, Topic
+from .models import Category, Post, PostRevision, Topic
+from .notifications import admin as notification_admin  # noqa: F401 (registers the outboxes)
 
 
 @admin.register(Category)
@@ -58,20 +59,3 @@ class PostAdmin(admin.ModelAdmin):
         "proud_count",
     ]
     inlines = [RevisionInline]
-
-
-@admin.register(EmailOutbox)
-class EmailOutboxAdmin(admin.ModelAdmin):
-    """Delivery state only: failed rows stay visible here; no message text is stored."""
-
-    list_display = ["id", "kind", "delivery", "status", "attempts", "last_error", "created_at"]
-    list_filter = ["status", "delivery", "kind"]
-    raw_id_fields = ["notification", "recipient", "topic"]
-    readonly_fields = ["created_at", "dispatched_at", "send_after", "sent_at", "last_error"]
-
-
-@admin.register(PostFanOut)
-class PostFanOutAdmin(admin.ModelAdmin):
-    list_display = ["post_id", "status", "recipients", "created_at", "done_at"]
-    list_filter = ["status"]
-    raw_id_fields = ["post"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 
-from . import dispatch, notifications, rendering, screening, subscriptions
+from . import dispatch, rendering, screening
 from .models import (
     Category,
     Post,
@@ -23,6 +23,7 @@ from .models import (
     Topic,
     count_field,
 )
+from .notifications import api as notifications
 
 # What every change to a topic's pages writes with its other changes, in the same UPDATE: a
 # new revision makes every cached page of the topic (forum.page_reads) a new key.
@@ -112,7 +113,7 @@ def create_topic(*, author: User, category: Category, title: str, body: str) -> 
         )
         _count_direct_publish(author)
     _request_review(post)
-    subscriptions.auto_follow(user=author, topic=topic)
+    notifications.auto_follow(user=author, topic=topic)
     notifications.schedule_fan_out(post=post)
     return topic
 
@@ -156,7 +157,7 @@ def create_reply(*, author: User, topic: Topic, body: str) -> Post:
         # The position is taken now; the counters and last activity change when approved.
         Topic.objects.filter(pk=locked.pk).update(last_position=position, revision=NEW_REVISION)
     _request_review(post)
-    subscriptions.auto_follow(user=author, topic=locked)
+    notifications.auto_follow(user=author, topic=locked)
     notifications.schedule_fan_out(post=post)
     topic.last_position = position
     return post

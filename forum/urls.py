@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import notification_views, views
+from . import views
 
 app_name = "forum"
 urlpatterns = [
@@ -14,30 +14,5 @@ urlpatterns = [
     path("p/<int:pk>/history/", views.post_history, name="post_history"),
     path("p/<int:pk>/delete/", views.delete_post, name="delete_post"),
     path("p/<int:pk>/react/", views.react, name="react"),
-    path("t/<int:pk>/follow/", notification_views.follow_topic, name="follow_topic"),
-    path("t/<int:pk>/unfollow/", notification_views.unfollow_topic, name="unfollow_topic"),
-    path("c/<slug:slug>/watch/", notification_views.watch_category, name="watch_category"),
-    path("c/<slug:slug>/unwatch/", notification_views.unwatch_category, name="unwatch_category"),
-    path("notifications/", notification_views.notification_list, name="notifications"),
-    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
-    path(
-        "notifications/<int:pk>/read/",
-        notification_views.notification_read,
-        name="notification_read",
-    ),
-    path(
-        "notifications/read-all/",
-        notification_views.notifications_read_all,
-        name="notifications_read_all",
-    ),
-    path(
-        "notifications/preferences/",
-        notification_views.notification_preferences,
-        name="notification_preferences",
-    ),
-    path(
-        "notifications/unsubscribe/<str:token>/",
-        notification_views.unsubscribe,
-        name="unsubscribe",
-    ),
+    path("", include("forum.notifications.urls")),
 ]

@@ -71,7 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.guidelines",
-                "forum.context_processors.notifications",
+                "forum.notifications.context_processors.notifications",
             ],
         },
     },
@@ -215,8 +215,8 @@ CELERY_BEAT_SCHEDULE["community-sweep-unreviewed-posts"] = {
     "task": "community.sweep_unreviewed_posts",
     "schedule": 60,
 }
-# Notifications (forum.tasks): the outbox sweeper re-dispatches rows pending for longer than
-# OUTBOX_REDISPATCH_AFTER seconds; the daily digest goes out at DIGEST_HOUR (UTC).
+# Notifications (forum.notifications.tasks): the outbox sweeper re-dispatches rows pending for
+# longer than OUTBOX_REDISPATCH_AFTER seconds; the daily digest goes out at DIGEST_HOUR (UTC).
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=18)
 OUTBOX_REDISPATCH_AFTER = 60
 NOTIFICATION_COALESCE_SECONDS = 15 * 60

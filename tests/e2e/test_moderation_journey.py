@@ -74,7 +74,7 @@ def test_a_report_is_reviewed_hidden_and_explained(live_server, browser):
     log_in(writer, base, author.email)
     writer.get_by_role("link", name="Notifications").click()
     expect(writer.get_by_text(EXPLANATION)).to_be_visible()
-    writer.get_by_role("link", name="A message from the moderators").click()
+    writer.get_by_role("button", name="A message from the moderators").click()
     expect(writer.get_by_text("Guideline concerned:")).to_be_visible()
     expect(writer.get_by_role("heading", name="Ask for a review")).to_be_visible()
     expect(writer.get_by_text("kind_eye")).to_have_count(0)

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum import page_reads, services, subscriptions
+from forum import page_reads, services
 from forum.models import Category, Status, Topic
+from forum.notifications import subscriptions
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 

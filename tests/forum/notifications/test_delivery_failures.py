@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import notifications, services
+from forum import services
 from forum.models import EmailOutbox, FanOutStatus, OutboxStatus, PostFanOut
+from forum.notifications import outbox
 from tests.factories import CategoryFactory, UserFactory
 from tests.harness import celery_worker, private_redis, smtp_sink  # noqa: F401
 
@@ -23,11 +24,6 @@ pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _publish_directly(settings):
-    settings.NEW_MEMBER_REVIEW_POSTS = 0
 
 
 def make_topics(n: int):
@@ -53,7 +49,7 @@ def sweep_as_if_a_minute_passed() -> dict:
     past = timezone.now() - timedelta(seconds=61)
     PostFanOut.objects.filter(status=FanOutStatus.PENDING).update(dispatched_at=past)
     EmailOutbox.objects.filter(status=OutboxStatus.PENDING).update(dispatched_at=past)
-    return notifications.sweep_outbox()
+    return outbox.sweep_outbox()
 
 
 def tally(messages, owners) -> dict:

@@ -1,4 +1,4 @@
-"""Composing and sending notification emails from outbox rows.
+"""Delivery: composing and sending notification emails from outbox rows.
 
 Emails are discreet: the subject and sender are neutral and the body says only what kind of
 activity happened, never post text, titles, categories or other members' names, unless the
@@ -22,9 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from forum import rendering
+from forum.models import Status
 
-from . import notifications, rendering
-from .models import Delivery, EmailOutbox, NotificationKind, OutboxStatus, Status
+from . import outbox
+from .models import POST_KINDS, Delivery, EmailOutbox, NotificationKind, OutboxStatus
+from .preferences import preference_of
+from .unsubscribe import DIGEST_TOKEN_KIND, unsubscribe_label, unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +82,7 @@ def _absolute(path: str) -> str:
 
 def _still_owed(row: EmailOutbox) -> bool:
     """Whether the activity behind `row` is still there to be told about."""
-    if row.kind not in notifications.POST_KINDS:
+    if row.kind not in POST_KINDS:
         return True
     post = row.notification.post
     topic = row.notification.topic
@@ -100,13 +104,13 @@ def _can_receive(user: User) -> bool:
 
 def _excerpts(rows: list[EmailOutbox], recipient: User) -> list[str]:
     """Short plain-text previews, only for a member who asked for them."""
-    preference = notifications.preference_of(recipient)
+    preference = preference_of(recipient)
     if not preference.include_excerpt:
         return []
     found = []
     for row in rows:
         post = row.notification.post
-        if row.kind in notifications.POST_KINDS and post is not None and post.body:
+        if row.kind in POST_KINDS and post is not None and post.body:
             found.append(rendering.excerpt(post.body, length=EXCERPT_LENGTH))
         if len(found) >= MAX_EXCERPTS:
             break
@@ -117,18 +121,18 @@ def build_message(
     *, recipient: User, template: str, context: dict, unsubscribe_kind: str
 ) -> EmailMultiAlternatives:
     """A plain-text + HTML email with a neutral subject and a one-click unsubscribe."""
-    token = notifications.unsubscribe_token(user=recipient, kind=unsubscribe_kind)
+    token = unsubscribe_token(user=recipient, kind=unsubscribe_kind)
     unsubscribe_url = _absolute(reverse("forum:unsubscribe", kwargs={"token": token}))
     context = {
         **context,
         "site_url": settings.SITE_URL,
         "preferences_url": _absolute(reverse("forum:notification_preferences")),
         "unsubscribe_url": unsubscribe_url,
-        "unsubscribe_label": notifications.unsubscribe_label(unsubscribe_kind),
+        "unsubscribe_label": unsubscribe_label(unsubscribe_kind),
     }
     message = EmailMultiAlternatives(
         subject=SUBJECT,
-        body=render_to_string(f"email/{template}.txt", context),
+        body=render_to_string(f"notifications/email/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
         headers={
@@ -137,7 +141,9 @@ def build_message(
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string(f"notifications/email/{template}.html", context), "text/html"
+    )
     return message
 
 
@@ -229,7 +235,7 @@ def deliver(*, outbox_id: int) -> str:
             )
             return "sent"
     # Later activity joins the email that goes out when the window closes.
-    notifications.dispatch_emails(
+    outbox.dispatch_emails(
         [outbox_id], countdown=max(1.0, (defer_until - timezone.now()).total_seconds())
     )
     return "deferred"
@@ -305,7 +311,7 @@ def send_digest(*, user_id: int) -> str:
             recipient=recipient,
             template="digest",
             context={"groups": groups, "excerpts": _excerpts(owed, recipient)},
-            unsubscribe_kind=notifications.DIGEST_TOKEN_KIND,
+            unsubscribe_kind=DIGEST_TOKEN_KIND,
         ).send()
         now = timezone.now()
         EmailOutbox.objects.filter(pk__in=[r.pk for r in owed]).update(

@@ -11,9 +11,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import notifications, permissions, subscriptions
-from .forms import NotificationPreferenceForm
-from .models import Category, Notification, NotificationKind, Topic
+from forum import permissions
+from forum.forms import NotificationPreferenceForm
+from forum.models import Category, Topic
+
+from . import inbox, preferences, subscriptions
+from .models import Notification
+from .unsubscribe import BadUnsubscribeLink, read_unsubscribe_token, unsubscribe_label
+from .unsubscribe import unsubscribe as unsubscribe_by_token
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
@@ -25,14 +30,17 @@ def _back(request: HttpRequest, fallback: str) -> str:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    items = notifications.inbox(request.user)
-    return render(request, "forum/notifications.html", {"items": items})
+    items = inbox.inbox(request.user)
+    return render(request, "notifications/inbox.html", {"items": items})
 
 
+# POST only: opening a notification marks it read, and a GET never writes (link prefetchers,
+# crawlers and a browser's "reopen" must not change what a member has seen).
 @login_required
+@require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    notifications.mark_read(user=request.user, notification=notification)
+    inbox.mark_read(user=request.user, notification=notification)
     return redirect(notification.get_absolute_url())
 
 
@@ -40,48 +48,37 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    notifications.mark_read(user=request.user, notification=notification)
+    inbox.mark_read(user=request.user, notification=notification)
     return redirect("forum:notifications")
 
 
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    notifications.mark_all_read(user=request.user)
+    inbox.mark_all_read(user=request.user)
     messages.success(request, "All caught up: every notification is marked as read.")
     return redirect("forum:notifications")
 
 
-def _preference_kinds(user) -> list[tuple[str, str]]:
-    kinds = [(k.value, k.label) for k in notifications.MEMBER_KINDS]
-    if user.is_moderator:
-        kinds.append(
-            (NotificationKind.MODERATOR_ALERT.value, NotificationKind.MODERATOR_ALERT.label)
-        )
-    return kinds
-
-
 @login_required
 def notification_preferences(request: HttpRequest) -> HttpResponse:
-    kinds = _preference_kinds(request.user)
-    current = notifications.preference_of(request.user)
+    kinds = preferences.preference_kinds(request.user)
+    current = preferences.preference_of(request.user)
     initial = {value: getattr(current, value) for value, _ in kinds}
     initial["include_excerpt"] = current.include_excerpt
     form = NotificationPreferenceForm(request.POST or None, initial=initial, kinds=kinds)
     if request.method == "POST" and form.is_valid():
-        notifications.save_preferences(user=request.user, values=form.cleaned_data)
+        preferences.save_preferences(user=request.user, values=form.cleaned_data)
         messages.success(request, "Your notification preferences are saved.")
         return redirect("forum:notification_preferences")
-    return render(request, "forum/notifications_preferences.html", {"form": form})
+    return render(request, "notifications/preferences.html", {"form": form})
 
 
 # The signed token is the authority here, not a session: mail clients send the one-click POST
 # (RFC 8058) without cookies or a CSRF token.
 def _bad_unsubscribe_link(request: HttpRequest, error: Exception) -> HttpResponse:
     # A clear page and a 400: an altered or expired link changes nothing.
-    return render(
-        request, "forum/notifications_unsubscribe.html", {"error": str(error)}, status=400
-    )
+    return render(request, "notifications/unsubscribe.html", {"error": str(error)}, status=400)
 
 
 @csrf_exempt
@@ -89,22 +86,22 @@ def _bad_unsubscribe_link(request: HttpRequest, error: Exception) -> HttpRespons
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         try:
-            _, kind = notifications.read_unsubscribe_token(token)
-        except notifications.BadUnsubscribeLink as error:
+            _, kind = read_unsubscribe_token(token)
+        except BadUnsubscribeLink as error:
             return _bad_unsubscribe_link(request, error)
         return render(
             request,
-            "forum/notifications_unsubscribe.html",
-            {"label": notifications.unsubscribe_label(kind), "confirm": True},
+            "notifications/unsubscribe.html",
+            {"label": unsubscribe_label(kind), "confirm": True},
         )
     try:
-        _, kind = notifications.unsubscribe(token=token)
-    except notifications.BadUnsubscribeLink as error:
+        _, kind = unsubscribe_by_token(token=token)
+    except BadUnsubscribeLink as error:
         return _bad_unsubscribe_link(request, error)
     return render(
         request,
-        "forum/notifications_unsubscribe.html",
-        {"label": notifications.unsubscribe_label(kind), "done": True},
+        "notifications/unsubscribe.html",
+        {"label": unsubscribe_label(kind), "done": True},
     )
 
 

@@ -1,6 +1,8 @@
+"""The bell: every page's unread count for the member signed in."""
+
 from django.utils.functional import SimpleLazyObject
 
-from .notifications import unread_count
+from .inbox import unread_count
 
 
 def notifications(request) -> dict:

@@ -1,4 +1,8 @@
-"""Celery tasks for the forum: ids in, rows re-read, safe to run twice."""
+"""Celery tasks for notifications: ids in, rows re-read, safe to run twice.
+
+Names are stable (queued messages and the beat schedule carry them) and come from
+forum.notifications.outbox, which dispatches them by name without importing this module.
+"""
 
 from __future__ import annotations
 
@@ -7,60 +11,54 @@ import socket
 
 from celery import shared_task
 
-from . import emails, notifications
+from . import delivery, fan_out, outbox
 
 # Mail-server trouble is worth retrying; anything else is a bug and must surface.
 MAIL_ERRORS = (smtplib.SMTPException, socket.timeout, ConnectionError, OSError)
 
 
-@shared_task(name="forum.fan_out_post")
+@shared_task(name=outbox.FAN_OUT_POST)
 def fan_out_post(post_id: int) -> int:
     """Everyone owed a notification about the post has one (and an outbox row)."""
-    return notifications.fan_out_reply(post_id=post_id).recipients
+    return fan_out.fan_out_reply(post_id=post_id).recipients
 
 
-@shared_task(name="forum.deliver_email", bind=True, max_retries=None)
+@shared_task(name=outbox.DELIVER_EMAIL, bind=True, max_retries=None)
 def deliver_email(self, outbox_id: int) -> str:
     """The outbox row is sent (with any coalesced rows), deferred, cancelled or failed."""
     try:
-        return emails.deliver(outbox_id=outbox_id)
+        return delivery.deliver(outbox_id=outbox_id)
     except MAIL_ERRORS as error:
-        attempt, final = emails.record_failure(outbox_ids=[outbox_id], error=error)
+        attempt, final = delivery.record_failure(outbox_ids=[outbox_id], error=error)
         if final:
             return "failed"
         if self.request.is_eager:
             # No broker to schedule a retry on: the row stays pending for the sweeper.
             return "pending"
-        raise self.retry(countdown=emails.retry_delay(attempt), exc=error) from error
+        raise self.retry(countdown=delivery.retry_delay(attempt), exc=error) from error
 
 
-@shared_task(name="forum.send_digest", bind=True, max_retries=None)
+@shared_task(name=outbox.SEND_DIGEST, bind=True, max_retries=None)
 def send_digest(self, user_id: int) -> str:
     """The member's pending digest rows are sent in one email, grouped by topic."""
     try:
-        return emails.send_digest(user_id=user_id)
+        return delivery.send_digest(user_id=user_id)
     except MAIL_ERRORS as error:
-        attempt, final = emails.record_digest_failure(user_id=user_id, error=error)
+        attempt, final = delivery.record_digest_failure(user_id=user_id, error=error)
         if final:
             return "failed"
         if self.request.is_eager:
             return "pending"
-        raise self.retry(countdown=emails.retry_delay(attempt), exc=error) from error
+        raise self.retry(countdown=delivery.retry_delay(attempt), exc=error) from error
 
 
-@shared_task(name="forum.send_digests")
+@shared_task(name=outbox.SEND_DIGESTS)
 def send_digests() -> int:
     """Every member with digest rows pending has a digest on its way."""
-    return notifications.start_digests()
+    return outbox.start_digests()
 
 
-@shared_task(name="forum.sweep_outbox")
+@shared_task(name=outbox.SWEEP_OUTBOX)
 def sweep_outbox() -> dict:
     """Outbox rows left pending after a broker or worker failure are handed over again."""
-    return notifications.sweep_outbox()
-
-
-BY_NAME = {
-    task.name: task
-    for task in (fan_out_post, deliver_email, send_digest, send_digests, sweep_outbox)
-}
+    return outbox.sweep_outbox()

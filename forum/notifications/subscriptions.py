@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 
 from accounts.models import User
+from forum.models import Category, Topic
 
-from .models import Category, CategorySubscription, Topic, TopicSubscription
+from .models import CategorySubscription, TopicSubscription
 
 
 # The follow and watch buttons are part of the pages cached under these revisions
@@ -61,13 +62,3 @@ def unwatch_category(*, user: User, category: Category) -> bool:
     if deleted:
         _category_changed(category)
     return bool(deleted)
-
-
-def followed_by(user_id: int) -> Exists:
-    """Annotation for a Topic queryset: whether member `user_id` follows each topic."""
-    return Exists(TopicSubscription.objects.filter(topic=OuterRef("pk"), user_id=user_id))
-
-
-def watched_by(user_id: int) -> Exists:
-    """Annotation for a Category queryset: whether member `user_id` watches each category."""
-    return Exists(CategorySubscription.objects.filter(category=OuterRef("pk"), user_id=user_id))

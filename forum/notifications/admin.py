@@ -1,0 +1,23 @@
+"""Admin for the outboxes: delivery state only, so failed rows stay visible (forum/admin.py
+imports this module, since Django's admin autodiscovery looks only at forum.admin)."""
+
+from django.contrib import admin
+
+from .models import EmailOutbox, PostFanOut
+
+
+@admin.register(EmailOutbox)
+class EmailOutboxAdmin(admin.ModelAdmin):
+    """Delivery state only: failed rows stay visible here; no message text is stored."""
+
+    list_display = ["id", "kind", "delivery", "status", "attempts", "last_error", "created_at"]
+    list_filter = ["status", "delivery", "kind"]
+    raw_id_fields = ["notification", "recipient", "topic"]
+    readonly_fields = ["created_at", "dispatched_at", "send_after", "sent_at", "last_error"]
+
+
+@admin.register(PostFanOut)
+class PostFanOutAdmin(admin.ModelAdmin):
+    list_display = ["post_id", "status", "recipients", "created_at", "done_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["post"]

@@ -1,0 +1,70 @@
+"""Handing outbox rows to Celery, and the sweeper that hands over again what was not taken."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from config.celery_app import app
+from forum.models import EmailOutbox, OutboxStatus
+from forum.notifications import outbox
+from tests.factories import UserFactory, make_reply, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sweeper_redispatches_only_rows_pending_for_over_a_minute(
+    run_on_commit, held_tasks, outbox_rows
+):
+    author = UserFactory()
+    topic = run_on_commit(make_topic, author=author)
+    with held_tasks("forum.deliver_email"):
+        run_on_commit(make_reply, topic=topic)
+    row = outbox_rows(author).get()
+    assert row.status == OutboxStatus.PENDING
+    assert outbox.sweep_outbox()["emails"] == 0
+    EmailOutbox.objects.filter(pk=row.pk).update(
+        dispatched_at=timezone.now() - timedelta(seconds=61)
+    )
+    assert outbox.sweep_outbox()["emails"] == 1
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_broker_failure_after_commit_is_logged_without_post_text(run_on_commit, caplog):
+    app.conf.task_always_eager = False
+    try:
+        with mock.patch(
+            "celery.app.task.Task.apply_async", side_effect=ConnectionError("broker down")
+        ):
+            topic = run_on_commit(make_topic, title="Secret title zq", body="secret body zq")
+            run_on_commit(make_reply, topic=topic, body="secret reply zq")
+    finally:
+        app.conf.task_always_eager = True
+    assert "could not hand forum.fan_out_post" in caplog.text
+    assert "zq" not in caplog.text
+
+
+def test_broker_outage_stops_the_hand_off_and_leaves_the_rest_pending(caplog):
+    app.conf.task_always_eager = False
+    try:
+        with mock.patch(
+            "celery.app.task.Task.apply_async", side_effect=ConnectionError("broker down")
+        ) as apply_async:
+            assert outbox.dispatch_emails([11, 12, 13]) == 0
+    finally:
+        app.conf.task_always_eager = True
+    # One failed attempt, not one per row: the rest would fail the same way.
+    assert apply_async.call_count == 1
+    assert "could not hand forum.deliver_email(11,)" in caplog.text
+
+
+def test_a_deferred_email_waits_for_the_sweeper_in_eager_runs(held_tasks):
+    with held_tasks("forum.deliver_email") as broker:
+        assert outbox.dispatch_emails([5], countdown=60) == 0
+    assert broker.ids == []
