@@ -171,6 +171,7 @@ def _action_choices(item: ReviewItem) -> list[tuple[str, str]]:
 def _item_page(request: HttpRequest, item: ReviewItem, form) -> HttpResponse:
     post = item.post
     author = post.author
+    user = request.user
     return render(
         request,
         "community/moderation/item.html",
@@ -180,7 +181,13 @@ def _item_page(request: HttpRequest, item: ReviewItem, form) -> HttpResponse:
             "context_posts": selectors.posts_around(post),
             "reports": item.post.reports.select_related("reporter").order_by("created_at"),
             "history": selectors.decisions_about(author),
-            "sanctions": selectors.sanctions_on(author),
+            # Each sanction with whether this moderator may lift it: the template only shows.
+            "sanctions": [
+                (sanction, permissions.can_lift_sanction(user, sanction))
+                for sanction in selectors.sanctions_on(author)
+            ],
+            "can_claim": permissions.can_claim_item(user, item),
+            "can_release": permissions.can_release_item(user, item),
             "lift_form": LiftSanctionForm(),
             "form": form,
             "author": author,
