@@ -15,11 +15,6 @@ from tests.factories import UserFactory, make_reply, make_topic
 
 
 @pytest.fixture
-def moderator(db):
-    return UserFactory(role=Role.MODERATOR)
-
-
-@pytest.fixture
 def item(db):
     return ReviewItem.objects.create(post=make_reply(topic=make_topic()))
 

@@ -28,11 +28,6 @@ CRISIS_TEXT = "Tonight I just want to end my life."
 
 
 @pytest.fixture
-def moderator(db):
-    return UserFactory(role=Role.MODERATOR)
-
-
-@pytest.fixture
 def scene(db, moderator, django_capture_on_commit_callbacks):
     """A reported reply with an open review item and an active mute on its author."""
     topic = make_topic()
