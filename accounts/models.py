@@ -15,6 +15,11 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+# The roles that moderate (superusers moderate too): User.is_moderator is the rule, and
+# community.selectors.moderators() is its query form, both built from this one tuple.
+MODERATING_ROLES = (Role.MODERATOR, Role.ADMIN)
+
+
 class User(AbstractUser):
     """A member. The username is a chosen pseudonym; the email is never shown to others."""
 
@@ -47,7 +52,7 @@ class User(AbstractUser):
 
     @property
     def is_moderator(self) -> bool:
-        return self.role in (Role.MODERATOR, Role.ADMIN) or self.is_superuser
+        return self.role in MODERATING_ROLES or self.is_superuser
 
     @property
     def is_peer_specialist(self) -> bool:

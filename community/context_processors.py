@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .services import current_guidelines
+from .selectors import current_guidelines
 
 
 def guidelines(request) -> dict:

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from accounts import services as account_services
 
-from .services import current_guidelines
+from .selectors import current_guidelines
 
 
 class GuidelinesSignupForm(forms.Form):

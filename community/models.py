@@ -78,7 +78,7 @@ class ReportReason(models.TextChoices):
 
 
 # Reasons a member can choose when reporting someone else's post.
-MEMBER_REPORT_REASONS = [choice for choice in ReportReason.choices if choice[0] != "appeal"]
+MEMBER_REPORT_REASONS = [c for c in ReportReason.choices if c[0] != ReportReason.APPEAL]
 
 # How much each reason weighs in an item's score; at-risk items sort first whatever the score.
 REASON_WEIGHTS = {
@@ -89,6 +89,20 @@ REASON_WEIGHTS = {
     ReportReason.OTHER: 1,
     ReportReason.APPEAL: 2,
 }
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no moderator has acted on yet (they count towards the item's score)."""
+        return self.filter(closed_at__isnull=True)
+
+    def sent_by(self, user):
+        """What `user` reported about other members' posts, newest first (not their appeals)."""
+        return (
+            self.filter(reporter=user)
+            .exclude(reason=ReportReason.APPEAL)
+            .order_by("-created_at", "-id")
+        )
 
 
 class Report(models.Model):
@@ -106,6 +120,8 @@ class Report(models.Model):
     )
     # Set when a moderator acted on the item; the reporter got a closure note then.
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -126,6 +142,24 @@ class ReviewStatus(models.TextChoices):
 class ReviewItemQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=ReviewStatus.OPEN)
+
+    def at_risk(self):
+        return self.filter(at_risk=True)
+
+    def awaiting_approval(self):
+        """Items for a new member's post that waits to be published."""
+        return self.filter(needs_approval=True)
+
+    def reported(self):
+        return self.filter(report_count__gt=0)
+
+    def unclaimed_at_risk(self, *, alerted_before):
+        """Open at-risk items nobody claimed, last alerted at or before `alerted_before`."""
+        return (
+            self.open()
+            .at_risk()
+            .filter(claimed_by__isnull=True, last_alerted_at__lte=alerted_before)
+        )
 
     def by_priority(self):
         """At-risk first, then the highest score, then the oldest."""
@@ -166,7 +200,7 @@ class ReviewItem(models.Model):
             models.Index(
                 fields=["-at_risk", "-score", "opened_at", "id"],
                 name="review_queue_priority",
-                condition=models.Q(status="open"),
+                condition=models.Q(status=ReviewStatus.OPEN),
             ),
         ]
 
@@ -199,7 +233,11 @@ class ModerationReason(models.TextChoices):
 
 
 # Reasons a moderator can choose; the automatic ones are the system's.
-MODERATOR_REASONS = [c for c in ModerationReason.choices if c[0] not in ("reported", "expired")]
+MODERATOR_REASONS = [
+    c
+    for c in ModerationReason.choices
+    if c[0] not in (ModerationReason.REPORTED, ModerationReason.EXPIRED)
+]
 
 
 class ModerationAction(models.TextChoices):
@@ -266,6 +304,16 @@ class SanctionKind(models.TextChoices):
     SUSPEND = "suspend", "Suspended"
 
 
+class SanctionQuerySet(models.QuerySet):
+    def active(self, *, now):
+        """Sanctions in force at `now`: not lifted and not yet ended."""
+        return self.filter(lifted_at__isnull=True, ends_at__gt=now)
+
+    def due_for_lifting(self, *, now):
+        """Sanctions whose time ended by `now` but that nobody has lifted yet."""
+        return self.filter(lifted_at__isnull=True, ends_at__lte=now)
+
+
 class Sanction(models.Model):
     """A mute or suspension; its effect is written onto the member (muted_until etc.)."""
 
@@ -279,6 +327,8 @@ class Sanction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SanctionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at", "-id"]

@@ -1,4 +1,7 @@
-"""Pure checks of who may report, moderate and read moderation decisions."""
+"""Pure checks of who may report, moderate and read moderation decisions.
+
+"Is a moderator" is `accounts.models.User.is_moderator`, never restated here.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from django.conf import settings
 from accounts.models import User
 from forum.models import Post, Status
 
-from .models import ModerationLog
+from .models import ModerationLog, ReviewItem, Sanction
 
 
 def can_report_post(user: User, post: Post) -> bool:
@@ -21,14 +24,27 @@ def can_moderate(user: User) -> bool:
     return user.is_authenticated and user.is_moderator
 
 
-def has_two_factor(user: User) -> bool:
-    """The member has set up an authenticator app (TOTP)."""
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 def needs_two_factor_setup(user: User) -> bool:
-    """A moderator who must set up two-factor authentication before moderating."""
-    return settings.MODERATORS_REQUIRE_MFA and not has_two_factor(user)
+    """A moderator who must set up two-factor authentication (TOTP) before moderating."""
+    return (
+        settings.MODERATORS_REQUIRE_MFA
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )
+
+
+def can_claim_item(user: User, item: ReviewItem) -> bool:
+    """A moderator may claim an item nobody is working on."""
+    return can_moderate(user) and item.claimed_by_id is None
+
+
+def can_release_item(user: User, item: ReviewItem) -> bool:
+    """Only the moderator working on an item may release it."""
+    return can_moderate(user) and item.claimed_by_id == user.pk
+
+
+def can_lift_sanction(user: User, sanction: Sanction) -> bool:
+    """A moderator may lift a sanction that is still in force."""
+    return can_moderate(user) and sanction.is_active
 
 
 def can_read_decision(user: User, log: ModerationLog) -> bool:

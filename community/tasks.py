@@ -1,4 +1,8 @@
-"""Celery tasks for moderation: ids in, rows re-read, safe to run twice."""
+"""Celery tasks for moderation: ids in, rows re-read, safe to run twice.
+
+Services never import this module: they hand work over by task name through
+`forum.dispatch.publish_after_commit`, so the names below are part of the contract.
+"""
 
 from __future__ import annotations
 
@@ -57,16 +61,3 @@ def send_queue_summary() -> int:
 def lift_expired_sanctions() -> int:
     """Mutes and suspensions whose time has ended are lifted and logged."""
     return services.lift_expired_sanctions()
-
-
-BY_NAME = {
-    task.name: task
-    for task in (
-        fold_report,
-        review_new_post,
-        sweep_unreviewed_posts,
-        realert_unclaimed_at_risk,
-        send_queue_summary,
-        lift_expired_sanctions,
-    )
-}

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from forum.models import Post
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .models import (
     CrisisResource,
     ModerationAction,
@@ -31,20 +31,14 @@ from .moderation_forms import (
     ReportForm,
     ReviewRequestForm,
 )
-from .services import current_guidelines
 
 LOG_PER_PAGE = 50
-QUEUE_LIMIT = 100
-QUEUE_FILTERS = {
-    "all": ("Everything waiting", {}),
-    "at_risk": ("Someone may be at risk", {"at_risk": True}),
-    "pending": ("Waiting for approval", {"needs_approval": True}),
-    "reported": ("Reported", {"report_count__gt": 0}),
-}
 
 
 def guidelines(request: HttpRequest) -> HttpResponse:
-    return render(request, "community/guidelines.html", {"guidelines": current_guidelines()})
+    return render(
+        request, "community/guidelines.html", {"guidelines": selectors.current_guidelines()}
+    )
 
 
 def crisis(request: HttpRequest) -> HttpResponse:
@@ -59,7 +53,7 @@ def report_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.visible_to(request.user).select_related("topic"), pk=pk)
     if not permissions.can_report_post(request.user, post):
         raise PermissionDenied("You can report published posts other members wrote.")
-    already = Report.objects.filter(post=post, reporter=request.user).exists()
+    already = selectors.has_reported(user=request.user, post=post)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and not already and form.is_valid():
         try:
@@ -89,8 +83,7 @@ def report_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
-    reports = Report.objects.filter(reporter=request.user).exclude(reason="appeal")
-    reports = reports.order_by("-created_at", "-id")[:100]
+    reports = Report.objects.sent_by(request.user)[:100]
     return render(request, "community/moderation/my_reports.html", {"reports": reports})
 
 
@@ -100,12 +93,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_read_decision(request.user, log):
         raise PermissionDenied("This message is for someone else.")
     can_ask = permissions.can_request_review(request.user, log)
-    asked = (
-        can_ask
-        and Report.objects.filter(
-            post_id=log.post_id, reporter=request.user, reason="appeal", closed_at__isnull=True
-        ).exists()
-    )
+    asked = can_ask and selectors.awaits_review(author=request.user, log=log)
     form = ReviewRequestForm(request.POST or None)
     if request.method == "POST":
         if not can_ask:
@@ -158,57 +146,48 @@ def moderator_required(view):
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "all")
-    if show not in QUEUE_FILTERS:
+    if show not in selectors.QUEUE_FILTERS:
         show = "all"
-    items = (
-        ReviewItem.objects.open()
-        .filter(**QUEUE_FILTERS[show][1])
-        .select_related("post", "post__author", "claimed_by")
-        .by_priority()[:QUEUE_LIMIT]
-    )
     return render(
         request,
         "community/moderation/queue.html",
         {
-            "items": items,
+            "items": selectors.review_queue(show=show),
             "show": show,
-            "filters": [(key, label) for key, (label, _) in QUEUE_FILTERS.items()],
+            "filters": [(key, label) for key, (label, _) in selectors.QUEUE_FILTERS.items()],
         },
     )
 
 
 def _action_choices(item: ReviewItem) -> list[tuple[str, str]]:
-    status = item.post.status
+    # Editing has its own page, where the moderator writes the new text.
     return [
         (action, ModerationAction(action).label)
-        for action, statuses in services.ITEM_ACTIONS.items()
-        if status in statuses and action != ModerationAction.EDIT
+        for action in services.actions_for(item.post)
+        if action != ModerationAction.EDIT
     ]
 
 
 def _item_page(request: HttpRequest, item: ReviewItem, form) -> HttpResponse:
     post = item.post
-    # The post in context: the opening post and the few posts around this one.
-    context_posts = list(
-        Post.objects.filter(
-            topic=post.topic, position__in={1, *range(post.position - 2, post.position + 3)}
-        )
-        .select_related("author")
-        .order_by("position")
-    )
     author = post.author
+    user = request.user
     return render(
         request,
         "community/moderation/item.html",
         {
             "item": item,
             "post": post,
-            "context_posts": context_posts,
+            "context_posts": selectors.posts_around(post),
             "reports": item.post.reports.select_related("reporter").order_by("created_at"),
-            "history": ModerationLog.objects.filter(target_user=author)
-            .select_related("actor")
-            .order_by("-created_at", "-id")[:20],
-            "sanctions": Sanction.objects.filter(user=author).order_by("-starts_at")[:20],
+            "history": selectors.decisions_about(author),
+            # Each sanction with whether this moderator may lift it: the template only shows.
+            "sanctions": [
+                (sanction, permissions.can_lift_sanction(user, sanction))
+                for sanction in selectors.sanctions_on(author)
+            ],
+            "can_claim": permissions.can_claim_item(user, item),
+            "can_release": permissions.can_release_item(user, item),
             "lift_form": LiftSanctionForm(),
             "form": form,
             "author": author,

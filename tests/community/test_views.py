@@ -28,11 +28,6 @@ CRISIS_TEXT = "Tonight I just want to end my life."
 
 
 @pytest.fixture
-def moderator(db):
-    return UserFactory(role=Role.MODERATOR)
-
-
-@pytest.fixture
 def scene(db, moderator, django_capture_on_commit_callbacks):
     """A reported reply with an open review item and an active mute on its author."""
     topic = make_topic()
@@ -164,6 +159,25 @@ def test_claiming_an_item_someone_else_claimed_is_refused(client, scene, moderat
     )
     assert "is already working on this item" in response.content.decode()
     assert ReviewItem.objects.get(pk=scene["item"].pk).claimed_by == moderator
+
+
+def test_the_item_page_offers_release_only_to_whoever_claimed_it(client, scene, moderator):
+    services.claim_item(moderator=moderator, item=scene["item"])
+    client.force_login(moderator)
+    mine = client.get(scene["item"].get_absolute_url()).content.decode()
+    assert "You claimed this item." in mine and ">Release</button>" in mine
+    assert "Claim this item" not in mine
+    client.force_login(UserFactory(role=Role.MODERATOR))
+    theirs = client.get(scene["item"].get_absolute_url()).content.decode()
+    assert f"{moderator.public_name} is working on it." in theirs
+    assert ">Release</button>" not in theirs and "Claim this item" not in theirs
+
+
+def test_an_ended_sanction_offers_no_lift(client, scene, moderator):
+    Sanction.objects.filter(pk=scene["sanction"].pk).update(lifted_at=timezone.now())
+    client.force_login(moderator)
+    page = client.get(scene["item"].get_absolute_url()).content.decode()
+    assert "Sanctions" in page and "Lift this sanction" not in page
 
 
 # --- two-factor authentication for moderators -----------------------------------------------

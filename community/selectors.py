@@ -1,0 +1,140 @@
+"""Reads that answer one question each about the community; services and views share them.
+
+Reads that fit one model are queryset methods (`ReviewItem.objects.open()`,
+`Report.objects.open()`, `Sanction.objects.active(now=...)`); what spans models or the cache
+is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import MODERATING_ROLES, User
+from forum.models import Post, Status
+
+from .models import (
+    Guidelines,
+    ModerationLog,
+    Report,
+    ReportReason,
+    ReviewItem,
+    ReviewItemQuerySet,
+    Sanction,
+)
+
+GUIDELINES_CACHE_KEY = "community:guidelines:current"
+# A lost review task is picked up within this window; older posts had a person look long ago.
+UNREVIEWED_LOOKBACK = timedelta(days=7)
+# The queue shows the most urgent items; a longer queue is worked from the top.
+QUEUE_LIMIT = 100
+
+# The queue's filters: key in the URL -> (label, which open items it shows).
+QUEUE_FILTERS: dict[str, tuple[str, Callable[[ReviewItemQuerySet], ReviewItemQuerySet]]] = {
+    "all": ("Everything waiting", ReviewItemQuerySet.all),
+    "at_risk": ("Someone may be at risk", ReviewItemQuerySet.at_risk),
+    "pending": ("Waiting for approval", ReviewItemQuerySet.awaiting_approval),
+    "reported": ("Reported", ReviewItemQuerySet.reported),
+}
+
+
+def current_guidelines() -> Guidelines | None:
+    """The guidelines in force, from the cache when possible (they are on every page)."""
+    found = cache.get(GUIDELINES_CACHE_KEY)
+    if found is None:
+        found = Guidelines.objects.current() or False
+        cache.set(GUIDELINES_CACHE_KEY, found, 300)
+    return found or None
+
+
+def moderators() -> QuerySet[User]:
+    """Every active member who moderates and is not suspended, in a stable order."""
+    # The query form of User.is_moderator: both read accounts.models.MODERATING_ROLES.
+    moderates = Q(role__in=MODERATING_ROLES) | Q(is_superuser=True)
+    return (
+        User.objects.filter(moderates, is_active=True)
+        .exclude(suspended_until__gt=timezone.now())
+        .order_by("pk")
+    )
+
+
+def reports_today(user: User) -> int:
+    """How many reports `user` sent in the last 24 hours (the daily cap counts these)."""
+    return Report.objects.filter(
+        reporter=user, created_at__gte=timezone.now() - timedelta(days=1)
+    ).count()
+
+
+def has_reported(*, user: User, post: Post) -> bool:
+    """Whether `user` has already reported `post` (members report a post once)."""
+    return Report.objects.filter(post=post, reporter=user).exists()
+
+
+def awaits_review(*, author: User, log: ModerationLog) -> bool:
+    """Whether `author` asked for a review of `log`'s post that nobody has looked at yet."""
+    return (
+        Report.objects.open()
+        .filter(post_id=log.post_id, reporter=author, reason=ReportReason.APPEAL)
+        .exists()
+    )
+
+
+def reporters_towards_hiding(post: Post) -> list[User]:
+    """Members whose open reports on `post` count towards hiding it until a moderator looks."""
+    # "Someone may be at risk" asks for care, not removal: hiding a person reaching out would
+    # answer them with silence, so those reports never count; nor does the author's own appeal.
+    counting = (
+        Report.objects.open()
+        .filter(post_id=post.pk)
+        .exclude(reason__in=[ReportReason.AT_RISK, ReportReason.APPEAL])
+    )
+    return list(
+        User.objects.filter(pk__in=counting.values("reporter_id")).only("role", "is_superuser")
+    )
+
+
+def unreviewed_post_ids(*, now: datetime, limit: int = 500) -> list[int]:
+    """Recent posts that should have a review item (waiting, or crisis language) but have none."""
+    return list(
+        Post.objects.filter(created_at__gte=now - UNREVIEWED_LOOKBACK, review_item__isnull=True)
+        .filter(Q(status=Status.PENDING) | Q(crisis_language=True, status=Status.PUBLISHED))
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def review_queue(*, show: str) -> QuerySet[ReviewItem]:
+    """The open items filter `show` picks (QUEUE_FILTERS), most urgent first, with their rows."""
+    only = QUEUE_FILTERS[show][1]
+    return (
+        only(ReviewItem.objects.open())
+        .select_related("post", "post__author", "claimed_by")
+        .by_priority()[:QUEUE_LIMIT]
+    )
+
+
+def posts_around(post: Post) -> list[Post]:
+    """`post` in context: its topic's opening post and the two posts either side of it."""
+    positions = {1, *range(post.position - 2, post.position + 3)}
+    return list(
+        Post.objects.filter(topic_id=post.topic_id, position__in=positions)
+        .select_related("author")
+        .order_by("position")
+    )
+
+
+def decisions_about(user: User, *, limit: int = 20) -> QuerySet[ModerationLog]:
+    """The most recent moderation log rows about `user`, newest first."""
+    return (
+        ModerationLog.objects.filter(target_user=user)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def sanctions_on(user: User, *, limit: int = 20) -> QuerySet[Sanction]:
+    """The most recent sanctions on `user`, newest first, whether or not still active."""
+    return Sanction.objects.filter(user=user).order_by("-starts_at")[:limit]

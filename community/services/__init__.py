@@ -1,0 +1,31 @@
+"""Changes to the community, one module per family of verbs.
+
+`from community import services; services.act_on_item(...)` keeps working: the public services
+are re-exported here. The modules import each other and never this package, so there is no cycle.
+"""
+
+from .alerts import realert_unclaimed_at_risk, send_queue_summary
+from .appeals import request_review
+from .decisions import act_on_item, actions_for, claim_item
+from .errors import AlreadyReported, ModerationError
+from .guidelines import save_guidelines
+from .reports import fold_report, report_post, review_new_post, sweep_unreviewed_posts
+from .sanctions import lift_expired_sanctions, lift_sanction
+
+__all__ = [
+    "AlreadyReported",
+    "ModerationError",
+    "act_on_item",
+    "actions_for",
+    "claim_item",
+    "fold_report",
+    "lift_expired_sanctions",
+    "lift_sanction",
+    "realert_unclaimed_at_risk",
+    "report_post",
+    "request_review",
+    "review_new_post",
+    "save_guidelines",
+    "send_queue_summary",
+    "sweep_unreviewed_posts",
+]

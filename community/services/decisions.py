@@ -1,0 +1,211 @@
+"""Moderators' decisions on review items: claiming an item, then acting on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from forum import services as forum_services
+from forum.models import NotificationKind, Post, Status
+from forum.notifications.api import notify
+
+from ..models import (
+    MODERATOR_REASONS,
+    ModerationAction,
+    ModerationLog,
+    Report,
+    ReportReason,
+    ReviewItem,
+    ReviewStatus,
+    SanctionKind,
+)
+from .errors import ModerationError
+from .moderation_log import explain_decision, write_log
+from .reports import recount_review_item
+from .sanctions import apply_sanction
+
+REPORT_CLOSED_MESSAGE = (
+    "Thank you, we reviewed your report. Reports like yours are how this community stays kind "
+    "and safe. To protect everyone's privacy we don't share what we decided about another "
+    "member."
+)
+
+# Actions a moderator chooses on a review item, and which post statuses each applies to.
+ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
+    ModerationAction.KEEP: (Status.PUBLISHED, Status.HIDDEN),
+    ModerationAction.HIDE: (Status.PUBLISHED, Status.PENDING),
+    ModerationAction.REMOVE: (Status.PUBLISHED, Status.HIDDEN, Status.PENDING),
+    ModerationAction.EDIT: (Status.PUBLISHED, Status.HIDDEN, Status.PENDING),
+    ModerationAction.LOCK: (Status.PUBLISHED, Status.HIDDEN, Status.PENDING, Status.REMOVED),
+    ModerationAction.UNLOCK: (Status.PUBLISHED, Status.HIDDEN, Status.PENDING, Status.REMOVED),
+    ModerationAction.APPROVE: (Status.PENDING,),
+    ModerationAction.REJECT: (Status.PENDING,),
+    ModerationAction.WARN: (Status.PUBLISHED, Status.HIDDEN, Status.PENDING, Status.REMOVED),
+    ModerationAction.MUTE: (Status.PUBLISHED, Status.HIDDEN, Status.PENDING, Status.REMOVED),
+    ModerationAction.SUSPEND: (Status.PUBLISHED, Status.HIDDEN, Status.PENDING, Status.REMOVED),
+}
+SANCTION_ACTIONS = {
+    ModerationAction.MUTE: SanctionKind.MUTE,
+    ModerationAction.SUSPEND: SanctionKind.SUSPEND,
+}
+# The post status each plain action leaves behind (the rest lock, edit, warn or sanction).
+STATUS_AFTER = {
+    ModerationAction.KEEP: Status.PUBLISHED,
+    ModerationAction.HIDE: Status.HIDDEN,
+    ModerationAction.REMOVE: Status.REMOVED,
+    ModerationAction.REJECT: Status.REMOVED,
+    ModerationAction.APPROVE: Status.PUBLISHED,
+}
+
+
+def actions_for(post: Post) -> list[str]:
+    """The actions ITEM_ACTIONS allows on a post in `post`'s status, in the order listed."""
+    return [action for action, statuses in ITEM_ACTIONS.items() if post.status in statuses]
+
+
+@transaction.atomic
+def claim_item(*, moderator: User, item: ReviewItem, claim: bool = True) -> ReviewItem:
+    """`item` is claimed by `moderator` (or released by them), so two moderators never work
+    the same item."""
+    item = (
+        ReviewItem.objects.select_for_update(of=("self",))
+        .select_related("claimed_by")
+        .get(pk=item.pk)
+    )
+    if claim:
+        if item.claimed_by_id and item.claimed_by_id != moderator.pk:
+            raise ModerationError(f"{item.claimed_by.public_name} is already working on this item.")
+        item.claimed_by = moderator
+        item.claimed_at = timezone.now()
+    elif item.claimed_by_id == moderator.pk:
+        item.claimed_by = None
+        item.claimed_at = None
+    item.save(update_fields=["claimed_by", "claimed_at"])
+    return item
+
+
+def _close_reports(*, item: ReviewItem, now: datetime) -> int:
+    """Every open report on the item is closed and its reporter thanked (once per report)."""
+    reports = list(
+        Report.objects.open()
+        .select_for_update()
+        .filter(post_id=item.post_id)
+        .select_related("reporter")
+    )
+    for report in reports:
+        if report.reason == ReportReason.APPEAL:
+            continue
+        notify(
+            recipient=report.reporter,
+            kind=NotificationKind.REPORT_CLOSED,
+            event_key=f"report-closed:{report.pk}",
+            message=REPORT_CLOSED_MESSAGE,
+            url=reverse("community:my_reports"),
+        )
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(closed_at=now)
+    return len(reports)
+
+
+def _check_decision(*, post: Post, action: str, reason: str, explanation: str) -> None:
+    if action not in ITEM_ACTIONS:
+        raise ModerationError("Please choose an action from the list.")
+    if reason not in dict(MODERATOR_REASONS):
+        raise ModerationError("Please choose the reason, naming the guideline concerned.")
+    if not explanation.strip():
+        raise ModerationError("Please explain your decision: the member will read it.")
+    if post.status not in ITEM_ACTIONS[action]:
+        raise ModerationError(
+            f"“{ModerationAction(action).label}” doesn't apply to a post that is "
+            f"{Status(post.status).label.lower()}."
+        )
+
+
+def _carry_out(
+    *,
+    moderator: User,
+    post: Post,
+    action: str,
+    explanation: str,
+    until: datetime | None,
+    body: str | None,
+    now: datetime,
+) -> None:
+    if action in SANCTION_ACTIONS:
+        if until is None or until <= now:
+            raise ModerationError("Please choose when the sanction ends (in the future).")
+        apply_sanction(
+            moderator=moderator, user=post.author, kind=SANCTION_ACTIONS[action], until=until
+        )
+    elif action in STATUS_AFTER:
+        forum_services.set_post_status(post=post, status=STATUS_AFTER[action])
+    elif action == ModerationAction.EDIT:
+        if not body or not body.strip():
+            raise ModerationError("Please give the post's new text.")
+        was_hidden = post.status == Status.HIDDEN
+        forum_services.edit_post(editor=moderator, post=post, body=body, reason=explanation[:300])
+        if was_hidden:
+            # The edit took out what was wrong: the post is visible again.
+            forum_services.set_post_status(post=post, status=Status.PUBLISHED)
+    elif action in (ModerationAction.LOCK, ModerationAction.UNLOCK):
+        forum_services.set_topic_locked(topic=post.topic, locked=action == ModerationAction.LOCK)
+
+
+def _resolve(*, item: ReviewItem, now: datetime) -> None:
+    item.status = ReviewStatus.RESOLVED
+    item.resolved_at = now
+    item.crisis_language = False
+    item.needs_approval = False
+    item.claimed_by = None
+    item.claimed_at = None
+    recount_review_item(item=item)
+    item.save()
+
+
+@transaction.atomic
+def act_on_item(
+    *,
+    moderator: User,
+    item: ReviewItem,
+    action: str,
+    reason: str,
+    explanation: str,
+    until: datetime | None = None,
+    body: str | None = None,
+) -> ModerationLog:
+    """The action is done, exactly one moderation log row says who, what, why and when, the
+    item is resolved, the author has a kind explanation and the reporters a closure note."""
+    item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+    post = Post.objects.select_related("topic", "author").get(pk=item.post_id)
+    _check_decision(post=post, action=action, reason=reason, explanation=explanation)
+    now = timezone.now()
+    was_hidden = post.status == Status.HIDDEN
+    _carry_out(
+        moderator=moderator,
+        post=post,
+        action=action,
+        explanation=explanation,
+        until=until,
+        body=body,
+        now=now,
+    )
+    log = write_log(
+        actor=moderator,
+        action=action,
+        target_user=post.author,
+        reason=reason,
+        explanation=explanation.strip(),
+        post=post,
+        item=item,
+        until=until if action in SANCTION_ACTIONS else None,
+    )
+    # Keeping a post that was never hidden changes nothing for its author: telling them they
+    # were reported would only worry them.
+    if not (action == ModerationAction.KEEP and not was_hidden):
+        explain_decision(log=log, post=post)
+    _close_reports(item=item, now=now)
+    _resolve(item=item, now=now)
+    return log

@@ -1,0 +1,71 @@
+"""The pure checks views use to decide what a page may offer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from accounts.models import Role
+from community import permissions
+from community.models import ReviewItem, Sanction, SanctionKind
+from tests.factories import UserFactory, make_reply, make_topic
+
+
+@pytest.fixture
+def item(db):
+    return ReviewItem.objects.create(post=make_reply(topic=make_topic()))
+
+
+def test_an_unclaimed_item_can_be_claimed_by_moderators_only(item, moderator, member):
+    assert permissions.can_claim_item(moderator, item)
+    assert not permissions.can_claim_item(member, item)
+    assert not permissions.can_claim_item(AnonymousUser(), item)
+
+
+def test_only_the_moderator_working_on_an_item_releases_it(item, moderator):
+    other = UserFactory(role=Role.ADMIN)
+    item.claimed_by = moderator
+    assert permissions.can_release_item(moderator, item)
+    assert not permissions.can_release_item(other, item)
+    # Claimed by someone: nobody else may claim it over them.
+    assert not permissions.can_claim_item(other, item)
+
+
+def test_a_released_item_cannot_be_released_again(item, moderator):
+    assert not permissions.can_release_item(moderator, item)
+
+
+def test_only_active_sanctions_can_be_lifted(moderator, member):
+    active = Sanction(
+        user=member,
+        kind=SanctionKind.MUTE,
+        ends_at=timezone.now() + timedelta(hours=1),
+        created_by=moderator,
+    )
+    ended = Sanction(
+        user=member,
+        kind=SanctionKind.MUTE,
+        ends_at=timezone.now() - timedelta(hours=1),
+        created_by=moderator,
+    )
+    lifted = Sanction(
+        user=member,
+        kind=SanctionKind.MUTE,
+        ends_at=timezone.now() + timedelta(hours=1),
+        lifted_at=timezone.now(),
+        created_by=moderator,
+    )
+    assert permissions.can_lift_sanction(moderator, active)
+    assert not permissions.can_lift_sanction(moderator, ended)
+    assert not permissions.can_lift_sanction(moderator, lifted)
+    assert not permissions.can_lift_sanction(member, active)
+
+
+def test_moderators_need_two_factor_only_when_required(moderator, settings):
+    settings.MODERATORS_REQUIRE_MFA = False
+    assert not permissions.needs_two_factor_setup(moderator)
+    settings.MODERATORS_REQUIRE_MFA = True
+    assert permissions.needs_two_factor_setup(moderator)

@@ -1,0 +1,195 @@
+"""The community's reads (community/selectors.py), each against a real database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role, User
+from community import selectors, services
+from community.models import (
+    ModerationAction,
+    ModerationLog,
+    ModerationReason,
+    Report,
+    ReportReason,
+    ReviewItem,
+    ReviewStatus,
+    Sanction,
+    SanctionKind,
+)
+from forum.models import Notification, NotificationKind, Post, Status
+from tests.factories import UserFactory, make_reply, make_topic
+
+
+def test_moderators_is_the_query_form_of_is_moderator(db):
+    people = [UserFactory(role=role) for role in Role.values]
+    people.append(UserFactory(role=Role.MEMBER, is_superuser=True))
+    found = set(selectors.moderators())
+    for person in people:
+        assert (person in found) is person.is_moderator, person.role
+    assert found == {p for p in people if p.is_moderator}
+
+
+def test_moderators_leaves_out_inactive_and_suspended_moderators(db):
+    active = UserFactory(role=Role.MODERATOR)
+    UserFactory(role=Role.MODERATOR, is_active=False)
+    UserFactory(role=Role.ADMIN, suspended_until=timezone.now() + timedelta(hours=1))
+    lapsed = UserFactory(role=Role.ADMIN, suspended_until=timezone.now() - timedelta(hours=1))
+    assert list(selectors.moderators()) == sorted([active, lapsed], key=lambda u: u.pk)
+
+
+def test_current_guidelines_reads_the_database_once_then_the_cache(db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        first = selectors.current_guidelines()
+    with django_assert_num_queries(0):
+        again = selectors.current_guidelines()
+    assert first == again and first.version == 1
+
+
+def test_reports_today_counts_the_last_24_hours_only(member):
+    topic = make_topic()
+    old, new = make_reply(topic=topic), make_reply(topic=topic)
+    Report.objects.create(
+        post=old,
+        reporter=member,
+        reason=ReportReason.SPAM,
+        created_at=timezone.now() - timedelta(days=1, minutes=1),
+    )
+    Report.objects.create(post=new, reporter=member, reason=ReportReason.SPAM)
+    assert selectors.reports_today(member) == 1
+    assert selectors.reports_today(UserFactory()) == 0
+
+
+def test_has_reported_is_per_member_and_post(member, other_member):
+    post = make_reply(topic=make_topic())
+    Report.objects.create(post=post, reporter=member, reason=ReportReason.OTHER)
+    assert selectors.has_reported(user=member, post=post)
+    assert not selectors.has_reported(user=other_member, post=post)
+
+
+def test_awaits_review_sees_only_an_open_appeal_by_the_author(member):
+    post = make_reply(topic=make_topic(), author=member)
+    log = ModerationLog.objects.create(
+        actor=UserFactory(role=Role.MODERATOR),
+        action=ModerationAction.HIDE,
+        target_user=member,
+        post=post,
+        reason=ModerationReason.OTHER,
+        explanation="Explained.",
+    )
+    assert not selectors.awaits_review(author=member, log=log)
+    appeal = Report.objects.create(post=post, reporter=member, reason=ReportReason.APPEAL)
+    assert selectors.awaits_review(author=member, log=log)
+    Report.objects.filter(pk=appeal.pk).update(closed_at=timezone.now())
+    assert not selectors.awaits_review(author=member, log=log)
+
+
+def test_reporters_towards_hiding_leave_out_at_risk_appeals_and_closed_reports(db):
+    post = make_reply(topic=make_topic())
+    counted = UserFactory()
+    Report.objects.create(post=post, reporter=counted, reason=ReportReason.SPAM)
+    Report.objects.create(post=post, reporter=UserFactory(), reason=ReportReason.AT_RISK)
+    Report.objects.create(post=post, reporter=post.author, reason=ReportReason.APPEAL)
+    Report.objects.create(
+        post=post, reporter=UserFactory(), reason=ReportReason.SPAM, closed_at=timezone.now()
+    )
+    assert selectors.reporters_towards_hiding(post) == [counted]
+
+
+def test_unreviewed_post_ids_are_recent_waiting_or_crisis_posts_without_an_item(db):
+    topic = make_topic()
+    waiting = make_reply(topic=topic)
+    crisis = make_reply(topic=topic)
+    reviewed = make_reply(topic=topic)
+    old = make_reply(topic=topic)
+    make_reply(topic=topic)  # an ordinary published post needs no review
+    Post.objects.filter(pk__in=[waiting.pk, reviewed.pk]).update(status=Status.PENDING)
+    Post.objects.filter(pk=crisis.pk).update(crisis_language=True)
+    Post.objects.filter(pk=old.pk).update(
+        status=Status.PENDING, created_at=timezone.now() - timedelta(days=8)
+    )
+    ReviewItem.objects.create(post=reviewed)
+    found = selectors.unreviewed_post_ids(now=timezone.now())
+    assert sorted(found) == sorted([waiting.pk, crisis.pk])
+
+
+@pytest.mark.parametrize(
+    ("show", "expected"),
+    [
+        ("all", ["risk", "waiting", "reported"]),
+        ("at_risk", ["risk"]),
+        ("pending", ["waiting"]),
+        ("reported", ["reported"]),
+    ],
+)
+def test_review_queue_filters_open_items_most_urgent_first(db, show, expected):
+    topic = make_topic()
+    items = {
+        "risk": ReviewItem.objects.create(post=make_reply(topic=topic), at_risk=True, score=5),
+        "waiting": ReviewItem.objects.create(
+            post=make_reply(topic=topic), needs_approval=True, score=1
+        ),
+        "reported": ReviewItem.objects.create(
+            post=make_reply(topic=topic), report_count=1, score=0
+        ),
+    }
+    ReviewItem.objects.create(
+        post=make_reply(topic=topic), report_count=2, score=9, status=ReviewStatus.RESOLVED
+    )
+    names = {item.pk: name for name, item in items.items()}
+    assert [names[item.pk] for item in selectors.review_queue(show=show)] == expected
+    assert set(selectors.QUEUE_FILTERS) == {"all", "at_risk", "pending", "reported"}
+
+
+def test_posts_around_is_the_opening_post_and_two_either_side(db):
+    topic = make_topic()
+    replies = [make_reply(topic=topic) for _ in range(8)]
+    middle = replies[5]  # position 7
+    assert [p.position for p in selectors.posts_around(middle)] == [1, 5, 6, 7, 8, 9]
+
+
+def test_decisions_about_and_sanctions_on_are_the_members_own_newest_first(member):
+    moderator = UserFactory(role=Role.MODERATOR)
+    for words in ("first", "second"):
+        ModerationLog.objects.create(
+            actor=moderator,
+            action=ModerationAction.WARN,
+            target_user=member,
+            reason=ModerationReason.OTHER,
+            explanation=words,
+        )
+    ModerationLog.objects.create(
+        action=ModerationAction.WARN,
+        target_user=UserFactory(),
+        reason=ModerationReason.OTHER,
+        explanation="someone else",
+    )
+    assert [log.explanation for log in selectors.decisions_about(member)] == ["second", "first"]
+    now = timezone.now()
+    older = Sanction.objects.create(
+        user=member,
+        kind=SanctionKind.MUTE,
+        starts_at=now - timedelta(days=2),
+        ends_at=now - timedelta(days=1),
+        created_by=moderator,
+    )
+    newer = Sanction.objects.create(
+        user=member,
+        kind=SanctionKind.SUSPEND,
+        ends_at=now + timedelta(days=1),
+        created_by=moderator,
+    )
+    assert list(selectors.sanctions_on(member)) == [newer, older]
+
+
+def test_the_services_alert_exactly_the_moderators_selector(db, django_capture_on_commit_callbacks):
+    moderators = [UserFactory(role=Role.MODERATOR), UserFactory(role=Role.ADMIN)]
+    UserFactory(role=Role.PEER_SPECIALIST)
+    post = make_reply(topic=make_topic())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_post(reporter=UserFactory(), post=post, reason=ReportReason.AT_RISK)
+    alerts = Notification.objects.filter(kind=NotificationKind.MODERATOR_ALERT)
+    assert set(User.objects.filter(pk__in=alerts.values("recipient_id"))) == set(moderators)
