@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from . import services
 from .forms import ProfileForm
 from .models import User
+from .request_types import AuthenticatedHttpRequest
 
 
 @login_required
@@ -17,7 +18,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
-def edit_profile(request: HttpRequest) -> HttpResponse:
+def edit_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_profile(user=request.user, **form.cleaned_data)
