@@ -10,14 +10,24 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+# The next Django (requirements-next.txt) beside the project's own, for make test-next. Django 6
+# needs Python 3.12; pyenv's shim finds it with PYENV_VERSION (PYTHON_NEXT=... to use another).
+VENV_NEXT := .venv-next
+PYTHON_NEXT ?= python3.12
+PYENV_VERSION_NEXT ?= 3.12.1
+PY_NEXT := $(VENV_NEXT)/bin/python
+NEXT_STAMP := $(VENV_NEXT)/.installed-next
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run test lint worker beat bench
+.PHONY: help install install-dev run test coverage test-next lint lint-ruff lint-format lint-mypy \
+	lint-imports lint-migrations worker beat bench
 
 help:
 	@echo "make run          migrate, seed demo data, serve on http://127.0.0.1:$(PORT) (PORT=...)"
 	@echo "make test         run the test suite (PYTEST_ARGS='...' to pass options to pytest)"
-	@echo "make lint         ruff check + ruff format --check"
+	@echo "make coverage     the whole suite with line coverage of the apps, failing below the floor"
+	@echo "make test-next    the suite on Python 3.12 and the next Django (.venv-next)"
+	@echo "make lint         ruff, ruff format, mypy, import contracts, makemigrations --check"
 	@echo "make worker       Celery worker  (needs REDIS_URL)"
 	@echo "make beat         Celery beat    (needs REDIS_URL)"
 	@echo "make bench        load benchmarks (bench/run.py)"
@@ -35,6 +45,13 @@ $(RUN_STAMP): requirements.txt | $(PY)
 # requirements-dev.txt includes requirements.txt, so either changing means a reinstall.
 $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
 	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+$(PY_NEXT):
+	PYENV_VERSION=$(PYENV_VERSION_NEXT) $(PYTHON_NEXT) -m venv $(VENV_NEXT)
+
+$(NEXT_STAMP): requirements-next.txt | $(PY_NEXT)
+	$(PY_NEXT) -m pip install -r requirements-next.txt
 	touch $@
 
 install: $(RUN_STAMP)
@@ -71,9 +88,53 @@ test: install-dev
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 
+# The whole suite, measuring which lines of accounts, forum and community run; fails below
+# [tool.coverage.report] fail_under in pyproject.toml. CI runs this instead of make test, so the
+# suite runs once. Select tests with make test: a part of the suite covers less than the floor.
+coverage: export DJANGO_SETTINGS_MODULE = config.settings.test
+coverage: install-dev
+	@status=0; $(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make coverage: pytest collected no tests" >&2; fi; \
+	exit $$status
+
+# The suite on the next Django (requirements-next.txt) in its own virtualenv, to see what moving
+# would break before deciding to move (docs/operations.md, "Django 6.x").
+test-next: export DJANGO_SETTINGS_MODULE = config.settings.test
+test-next: $(NEXT_STAMP)
+	$(PY_NEXT) -m django --version
+	@status=0; $(PY_NEXT) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test-next: pytest collected no tests" >&2; fi; \
+	exit $$status
+
+# Every check runs, even after one fails, so one run shows everything; lint fails if any did.
+LINT_STEPS := lint-ruff lint-format lint-mypy lint-imports lint-migrations
+
 lint: install-dev
+	@failed=""; \
+	for step in $(LINT_STEPS); do \
+		$(MAKE) --no-print-directory $$step || failed="$$failed $$step"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make lint: FAILED:$$failed" >&2; exit 1; fi; \
+	echo "make lint: all checks passed"
+
+lint-ruff: install-dev
 	$(VENV)/bin/ruff check .
+
+lint-format: install-dev
 	$(VENV)/bin/ruff format --check .
+
+# Types, with the django-stubs plugin reading the test settings ([tool.mypy] in pyproject.toml).
+lint-mypy: install-dev
+	$(VENV)/bin/mypy
+
+# accounts <- forum <- community, and no import cycles inside an app ([tool.importlinter]).
+lint-imports: install-dev
+	$(VENV)/bin/lint-imports --no-logo
+
+# Every model change has its migration. An in-memory database: nothing to connect to or create.
+lint-migrations: export DJANGO_SETTINGS_MODULE = config.settings.test
+lint-migrations: install-dev
+	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 
 # Runtime dependencies are all the benchmark needs here; bench/run.py installs wrk (apt) and
 # Spirit (its own virtualenv under bench/.peers/) when they are missing.

@@ -11,7 +11,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["username", "email", "display_name"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        # Set on UserAdmin; the stubs type ModelAdmin.fieldsets as optional.
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         (
             "Lantern",
             {

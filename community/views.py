@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedRequest
 from forum.models import Post
 
 from . import permissions, selectors, services
@@ -49,7 +50,7 @@ def crisis(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_post(request: HttpRequest, pk: int) -> HttpResponse:
+def report_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.visible_to(request.user).select_related("topic"), pk=pk)
     if not permissions.can_report_post(request.user, post):
         raise PermissionDenied("You can report published posts other members wrote.")
@@ -82,13 +83,13 @@ def report_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_reports(request: HttpRequest) -> HttpResponse:
+def my_reports(request: AuthenticatedRequest) -> HttpResponse:
     reports = Report.objects.sent_by(request.user)[:100]
     return render(request, "community/moderation/my_reports.html", {"reports": reports})
 
 
 @login_required
-def decision(request: HttpRequest, pk: int) -> HttpResponse:
+def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(ModerationLog.objects.select_related("post", "topic"), pk=pk)
     if not permissions.can_read_decision(request.user, log):
         raise PermissionDenied("This message is for someone else.")
@@ -144,7 +145,7 @@ def moderator_required(view):
 
 
 @moderator_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     show = request.GET.get("show", "all")
     if show not in selectors.QUEUE_FILTERS:
         show = "all"
@@ -168,7 +169,7 @@ def _action_choices(item: ReviewItem) -> list[tuple[str, str]]:
     ]
 
 
-def _item_page(request: HttpRequest, item: ReviewItem, form) -> HttpResponse:
+def _item_page(request: AuthenticatedRequest, item: ReviewItem, form) -> HttpResponse:
     post = item.post
     author = post.author
     user = request.user
@@ -205,14 +206,14 @@ def _moderated_item(pk: int) -> ReviewItem:
 
 
 @moderator_required
-def item(request: HttpRequest, pk: int) -> HttpResponse:
+def item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     found = _moderated_item(pk)
     return _item_page(request, found, ModerationActionForm(actions=_action_choices(found)))
 
 
 @moderator_required
 @require_POST
-def claim(request: HttpRequest, pk: int) -> HttpResponse:
+def claim(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     found = _moderated_item(pk)
     try:
         services.claim_item(
@@ -225,7 +226,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @moderator_required
 @require_POST
-def act(request: HttpRequest, pk: int) -> HttpResponse:
+def act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     found = _moderated_item(pk)
     form = ModerationActionForm(request.POST, actions=_action_choices(found))
     if form.is_valid():
@@ -247,7 +248,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @moderator_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     found = _moderated_item(pk)
     form = ModeratorEditForm(request.POST or None, initial={"body": found.post.body})
     if request.method == "POST" and form.is_valid():
@@ -270,7 +271,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @moderator_required
 @require_POST
-def lift(request: HttpRequest, pk: int) -> HttpResponse:
+def lift(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sanction = get_object_or_404(Sanction.objects.select_related("user"), pk=pk)
     form = LiftSanctionForm(request.POST)
     back = request.POST.get("item")
@@ -294,7 +295,7 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @moderator_required
-def log(request: HttpRequest) -> HttpResponse:
+def log(request: AuthenticatedRequest) -> HttpResponse:
     paginator = Paginator(
         ModerationLog.objects.select_related("actor", "target_user").order_by("-created_at", "-id"),
         LOG_PER_PAGE,

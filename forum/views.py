@@ -24,7 +24,7 @@ from .pagination import page_from_request
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return render(request, "forum/landing.html")
+        return render(request, "landing.html")
     categories = page_reads.categories()
     return render(
         request,

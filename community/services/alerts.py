@@ -9,11 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from community.models import ReviewItem, ReviewStatus
+from community.selectors import moderators
 from forum.models import NotificationKind
 from forum.notifications.api import notify
-
-from ..models import ReviewItem, ReviewStatus
-from ..selectors import moderators
 
 AT_RISK_ALERT_MESSAGE = (
     "Someone may be at risk: an item is waiting at the top of the review queue. Please claim "

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from community.models import ModerationLog, Report, ReportReason
 from forum.dispatch import publish_after_commit
 
-from ..models import ModerationLog, Report, ReportReason
 from .errors import AlreadyReported, ModerationError
 from .reports import FOLD_REPORT_TASK, NOTE_MAX
 

@@ -9,11 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from forum import services as forum_services
-from forum.models import NotificationKind, Post, Status
-from forum.notifications.api import notify
-
-from ..models import (
+from community.models import (
     MODERATOR_REASONS,
     ModerationAction,
     ModerationLog,
@@ -23,6 +19,10 @@ from ..models import (
     ReviewStatus,
     SanctionKind,
 )
+from forum import services as forum_services
+from forum.models import NotificationKind, Post, Status
+from forum.notifications.api import notify
+
 from .errors import ModerationError
 from .moderation_log import explain_decision, write_log
 from .reports import recount_review_item

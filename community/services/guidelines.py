@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import transaction
 
+from community.models import Guidelines
+from community.selectors import GUIDELINES_CACHE_KEY
 from forum import rendering
-
-from ..models import Guidelines
-from ..selectors import GUIDELINES_CACHE_KEY
 
 
 @transaction.atomic

@@ -7,10 +7,9 @@ from datetime import datetime
 from django.urls import reverse
 
 from accounts.models import User
+from community.models import ModerationAction, ModerationLog, ModerationReason, ReviewItem
 from forum.models import NotificationKind, Post, Topic
 from forum.notifications.api import notify
-
-from ..models import ModerationAction, ModerationLog, ModerationReason, ReviewItem
 
 REVIEW_HOW_TO = (
     "If you think we got this wrong, you can ask for a review: open the link in this message "

@@ -10,12 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from forum import services as forum_services
-from forum.dispatch import publish_after_commit
-from forum.models import NotificationKind, Post, Status
-from forum.notifications.api import notify
-
-from ..models import (
+from community.models import (
     MEMBER_REPORT_REASONS,
     REASON_WEIGHTS,
     ModerationAction,
@@ -25,12 +20,17 @@ from ..models import (
     ReviewItem,
     ReviewStatus,
 )
-from ..selectors import (
+from community.selectors import (
     has_reported,
     reporters_towards_hiding,
     reports_today,
     unreviewed_post_ids,
 )
+from forum import services as forum_services
+from forum.dispatch import publish_after_commit
+from forum.models import NotificationKind, Post, Status
+from forum.notifications.api import notify
+
 from .alerts import alert_if_at_risk
 from .errors import AlreadyReported, ModerationError
 from .moderation_log import write_log

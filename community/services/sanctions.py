@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-
-from ..models import (
+from community.models import (
     MODERATOR_REASONS,
     ModerationAction,
     ModerationLog,
@@ -17,6 +16,7 @@ from ..models import (
     Sanction,
     SanctionKind,
 )
+
 from .errors import ModerationError
 from .moderation_log import explain_decision, write_log
 

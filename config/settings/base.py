@@ -150,7 +150,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.GuidelinesSignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Lantern: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
-ACCOUNT_RATE_LIMITS = {
+# False turns them off (test and bench settings).
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "reset_password": "20/m/ip,5/m/key",

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from forum import permissions
 from forum.forms import NotificationPreferenceForm
 from forum.models import Category, Topic
@@ -29,7 +30,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     items = inbox.inbox(request.user)
     return render(request, "notifications/inbox.html", {"items": items})
 
@@ -38,7 +39,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 # crawlers and a browser's "reopen" must not change what a member has seen).
 @login_required
 @require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     inbox.mark_read(user=request.user, notification=notification)
     return redirect(notification.get_absolute_url())
@@ -46,7 +47,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     inbox.mark_read(user=request.user, notification=notification)
     return redirect("forum:notifications")
@@ -54,14 +55,14 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
+def notifications_read_all(request: AuthenticatedRequest) -> HttpResponse:
     inbox.mark_all_read(user=request.user)
     messages.success(request, "All caught up: every notification is marked as read.")
     return redirect("forum:notifications")
 
 
 @login_required
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: AuthenticatedRequest) -> HttpResponse:
     kinds = preferences.preference_kinds(request.user)
     current = preferences.preference_of(request.user)
     initial = {value: getattr(current, value) for value, _ in kinds}
@@ -111,7 +112,7 @@ def _visible_topic(request: HttpRequest, pk: int) -> Topic:
 
 @login_required
 @require_POST
-def follow_topic(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     topic = _visible_topic(request, pk)
     if not permissions.can_follow_topic(request.user, topic):
         raise PermissionDenied("You can't follow this topic.")
@@ -122,7 +123,7 @@ def follow_topic(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unfollow_topic(request: HttpRequest, pk: int) -> HttpResponse:
+def unfollow_topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     topic = _visible_topic(request, pk)
     subscriptions.unfollow_topic(user=request.user, topic=topic)
     messages.success(request, "You've stopped following this topic.")
@@ -131,7 +132,7 @@ def unfollow_topic(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def watch_category(request: HttpRequest, slug: str) -> HttpResponse:
+def watch_category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     subscriptions.watch_category(user=request.user, category=category)
     messages.success(request, "You're watching this category. New posts in it will notify you.")
@@ -140,7 +141,7 @@ def watch_category(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def unwatch_category(request: HttpRequest, slug: str) -> HttpResponse:
+def unwatch_category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     subscriptions.unwatch_category(user=request.user, category=category)
     messages.success(request, "You've stopped watching this category.")
