@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.guidelines",
+                "community.context_processors.moderation",
                 "forum.notifications.context_processors.notifications",
             ],
         },
