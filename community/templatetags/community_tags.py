@@ -1,16 +1,11 @@
 from django import template
 
-from community import permissions
 from community.models import CrisisResource
 
 register = template.Library()
 
 
 @register.simple_tag
-def can_report_post(user, post) -> bool:
-    return permissions.can_report_post(user, post)
-
-
-@register.simple_tag
-def crisis_resources():
+def crisis_resources() -> list[CrisisResource]:
+    """The crisis resources, for the panel shown after a post with crisis language."""
     return list(CrisisResource.objects.all())
