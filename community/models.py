@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-class GuidelinesQuerySet(models.QuerySet):
+
+class GuidelinesQuerySet(models.QuerySet["Guidelines"]):
     def current(self) -> Guidelines | None:
         """The newest published version, if any."""
         return self.filter(published_at__lte=timezone.now()).order_by("-version").first()
@@ -81,7 +87,9 @@ class ReportReason(models.TextChoices):
 MEMBER_REPORT_REASONS = [c for c in ReportReason.choices if c[0] != ReportReason.APPEAL]
 
 # How much each reason weighs in an item's score; at-risk items sort first whatever the score.
-REASON_WEIGHTS = {
+# Keyed by str: reasons come back from the database as plain strings, and a TextChoices member
+# hashes and compares equal to its value.
+REASON_WEIGHTS: dict[str, int] = {
     ReportReason.AT_RISK: 5,
     ReportReason.PRIVATE_DETAILS: 3,
     ReportReason.UNSUPPORTIVE: 2,
@@ -91,12 +99,12 @@ REASON_WEIGHTS = {
 }
 
 
-class ReportQuerySet(models.QuerySet):
-    def open(self):
+class ReportQuerySet(models.QuerySet["Report"]):
+    def open(self) -> ReportQuerySet:
         """Reports no moderator has acted on yet (they count towards the item's score)."""
         return self.filter(closed_at__isnull=True)
 
-    def sent_by(self, user):
+    def sent_by(self, user: User) -> ReportQuerySet:
         """What `user` reported about other members' posts, newest first (not their appeals)."""
         return (
             self.filter(reporter=user)
@@ -139,21 +147,21 @@ class ReviewStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
-class ReviewItemQuerySet(models.QuerySet):
-    def open(self):
+class ReviewItemQuerySet(models.QuerySet["ReviewItem"]):
+    def open(self) -> ReviewItemQuerySet:
         return self.filter(status=ReviewStatus.OPEN)
 
-    def at_risk(self):
+    def at_risk(self) -> ReviewItemQuerySet:
         return self.filter(at_risk=True)
 
-    def awaiting_approval(self):
+    def awaiting_approval(self) -> ReviewItemQuerySet:
         """Items for a new member's post that waits to be published."""
         return self.filter(needs_approval=True)
 
-    def reported(self):
+    def reported(self) -> ReviewItemQuerySet:
         return self.filter(report_count__gt=0)
 
-    def unclaimed_at_risk(self, *, alerted_before):
+    def unclaimed_at_risk(self, *, alerted_before: datetime) -> ReviewItemQuerySet:
         """Open at-risk items nobody claimed, last alerted at or before `alerted_before`."""
         return (
             self.open()
@@ -161,7 +169,7 @@ class ReviewItemQuerySet(models.QuerySet):
             .filter(claimed_by__isnull=True, last_alerted_at__lte=alerted_before)
         )
 
-    def by_priority(self):
+    def by_priority(self) -> ReviewItemQuerySet:
         """At-risk first, then the highest score, then the oldest."""
         return self.order_by("-at_risk", "-score", "opened_at", "id")
 
@@ -304,12 +312,12 @@ class SanctionKind(models.TextChoices):
     SUSPEND = "suspend", "Suspended"
 
 
-class SanctionQuerySet(models.QuerySet):
-    def active(self, *, now):
+class SanctionQuerySet(models.QuerySet["Sanction"]):
+    def active(self, *, now: datetime) -> SanctionQuerySet:
         """Sanctions in force at `now`: not lifted and not yet ended."""
         return self.filter(lifted_at__isnull=True, ends_at__gt=now)
 
-    def due_for_lifting(self, *, now):
+    def due_for_lifting(self, *, now: datetime) -> SanctionQuerySet:
         """Sanctions whose time ended by `now` but that nobody has lifted yet."""
         return self.filter(lifted_at__isnull=True, ends_at__lte=now)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -91,12 +92,16 @@ class ModerationActionForm(DecisionFields):
     )
     field_order = ["action", "reason", "explanation", "duration", "until"]
 
-    def __init__(self, *args, actions: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = actions
+        # self.fields is typed as plain Fields; "action" is the ChoiceField declared above.
+        cast(forms.ChoiceField, self.fields["action"]).choices = actions
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean() is typed as maybe returning None (an override may); the data it checks
+        # is always self.cleaned_data, so read that.
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("action") not in SANCTIONS:
             cleaned["until"] = None
             return cleaned

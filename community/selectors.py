@@ -76,6 +76,9 @@ def has_reported(*, user: User, post: Post) -> bool:
 
 def awaits_review(*, author: User, log: ModerationLog) -> bool:
     """Whether `author` asked for a review of `log`'s post that nobody has looked at yet."""
+    if log.post_id is None:
+        # Nothing to look for (a lifted sanction names no post), and every report names one.
+        return False
     return (
         Report.objects.open()
         .filter(post_id=log.post_id, reporter=author, reason=ReportReason.APPEAL)

@@ -48,12 +48,14 @@ ITEM_ACTIONS: dict[str, tuple[str, ...]] = {
     ModerationAction.MUTE: (Status.PUBLISHED, Status.HIDDEN, Status.PENDING, Status.REMOVED),
     ModerationAction.SUSPEND: (Status.PUBLISHED, Status.HIDDEN, Status.PENDING, Status.REMOVED),
 }
-SANCTION_ACTIONS = {
+# Keyed by str, like the action a moderator's form sends (a TextChoices member hashes and
+# compares equal to its value).
+SANCTION_ACTIONS: dict[str, SanctionKind] = {
     ModerationAction.MUTE: SanctionKind.MUTE,
     ModerationAction.SUSPEND: SanctionKind.SUSPEND,
 }
 # The post status each plain action leaves behind (the rest lock, edit, warn or sanction).
-STATUS_AFTER = {
+STATUS_AFTER: dict[str, Status] = {
     ModerationAction.KEEP: Status.PUBLISHED,
     ModerationAction.HIDE: Status.HIDDEN,
     ModerationAction.REMOVE: Status.REMOVED,
@@ -77,8 +79,9 @@ def claim_item(*, moderator: User, item: ReviewItem, claim: bool = True) -> Revi
         .get(pk=item.pk)
     )
     if claim:
-        if item.claimed_by_id and item.claimed_by_id != moderator.pk:
-            raise ModerationError(f"{item.claimed_by.public_name} is already working on this item.")
+        holder = item.claimed_by
+        if holder is not None and holder.pk != moderator.pk:
+            raise ModerationError(f"{holder.public_name} is already working on this item.")
         item.claimed_by = moderator
         item.claimed_at = timezone.now()
     elif item.claimed_by_id == moderator.pk:

@@ -17,7 +17,9 @@ REVIEW_HOW_TO = (
 )
 
 # What the author is told, per action, before the guideline and the moderator's own words.
-AUTHOR_OUTCOMES = {
+# Keyed by str: actions arrive as plain strings from forms and log rows (a TextChoices member
+# hashes and compares equal to its value).
+AUTHOR_OUTCOMES: dict[str, str] = {
     ModerationAction.KEEP: "A moderator reviewed your post and it stays up: it is visible again.",
     ModerationAction.HIDE: "A moderator has hidden one of your posts. You can still see it.",
     ModerationAction.REMOVE: "A moderator has removed one of your posts.",

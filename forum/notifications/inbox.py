@@ -33,7 +33,8 @@ def unread_count(user: User) -> int:
     """How many unread items the bell shows (encouragement on one post counts once)."""
     key = _UNREAD_KEY.format(user.pk)
     try:
-        cached = cache.get(key)
+        # Only unread_count writes this key, and it writes an int.
+        cached: int | None = cache.get(key)
     except Exception:
         # A cache outage must not take every page down with it; the database still answers.
         logger.warning("unread count cache read failed", exc_info=True)
@@ -48,7 +49,8 @@ def unread_count(user: User) -> int:
             grouped=Count("post_id", filter=Q(kind=NotificationKind.ENCOURAGEMENT), distinct=True),
         )
     )
-    count = totals["single"] + totals["grouped"]
+    # aggregate() is typed as a dict of Any; both are Counts, so ints.
+    count: int = totals["single"] + totals["grouped"]
     try:
         cache.set(key, count, _UNREAD_TTL)
     except Exception:
@@ -99,7 +101,7 @@ def inbox(user: User, *, limit: int = 50) -> list[InboxItem]:
     )
     items: list[InboxItem] = []
     groups: dict[int, InboxItem] = {}
-    senders: dict[int, set] = {}
+    senders: dict[int, set[int]] = {}
     for row in rows:
         if row.kind == NotificationKind.ENCOURAGEMENT and row.post_id:
             group = groups.get(row.post_id)

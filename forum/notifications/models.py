@@ -119,7 +119,9 @@ class NotificationPreference(models.Model):
         return f"Notification preferences of {self.user_id}"
 
     def delivery_for(self, kind: str) -> str:
-        return getattr(self, kind)
+        # One Delivery field per kind, named for it; getattr by name is typed Any.
+        delivery: str = getattr(self, kind)
+        return delivery
 
 
 class Notification(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 
@@ -57,7 +58,7 @@ def preference_kinds(user: User) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def save_preferences(*, user: User, values: dict) -> NotificationPreference:
+def save_preferences(*, user: User, values: dict[str, Any]) -> NotificationPreference:
     """`user`'s preferences hold `values`; pending emails of kinds now off are cancelled."""
     allowed = {*(kind for kind, _ in preference_kinds(user)), "include_excerpt"}
     preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)

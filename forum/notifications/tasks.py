@@ -9,7 +9,7 @@ from __future__ import annotations
 import smtplib
 import socket
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from . import delivery, fan_out, outbox
 
@@ -24,7 +24,7 @@ def fan_out_post(post_id: int) -> int:
 
 
 @shared_task(name=outbox.DELIVER_EMAIL, bind=True, max_retries=None)
-def deliver_email(self, outbox_id: int) -> str:
+def deliver_email(self: Task[[int], str], outbox_id: int) -> str:
     """The outbox row is sent (with any coalesced rows), deferred, cancelled or failed."""
     try:
         return delivery.deliver(outbox_id=outbox_id)
@@ -39,7 +39,7 @@ def deliver_email(self, outbox_id: int) -> str:
 
 
 @shared_task(name=outbox.SEND_DIGEST, bind=True, max_retries=None)
-def send_digest(self, user_id: int) -> str:
+def send_digest(self: Task[[int], str], user_id: int) -> str:
     """The member's pending digest rows are sent in one email, grouped by topic."""
     try:
         return delivery.send_digest(user_id=user_id)
@@ -59,6 +59,6 @@ def send_digests() -> int:
 
 
 @shared_task(name=outbox.SWEEP_OUTBOX)
-def sweep_outbox() -> dict:
+def sweep_outbox() -> dict[str, int]:
     """Outbox rows left pending after a broker or worker failure are handed over again."""
     return outbox.sweep_outbox()
