@@ -9,14 +9,12 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 from accounts.models import User
-from forum.models import Post, Status
+from forum import permissions as forum_permissions
 
 from .models import ModerationLog, ReviewItem, Sanction
 
-
-def can_report_post(user: User, post: Post) -> bool:
-    """Signed-in members may report published posts they did not write."""
-    return user.is_authenticated and post.author_id != user.pk and post.status == Status.PUBLISHED
+# Whether a post may be reported is a rule about posts, written once in the forum.
+can_report_post = forum_permissions.can_report_post
 
 
 def can_moderate(user: User) -> bool:

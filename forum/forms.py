@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -111,7 +112,7 @@ class NotificationPreferenceForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, kinds, **kwargs):
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for value, label in kinds:
             # Alerts about at-risk posts cannot wait for tomorrow's digest.

@@ -21,6 +21,8 @@ def _topics_visible_to(user: Any, via: str = "") -> Q:
     )
 
 
+# Not parameterised with their models: models.py imports this module, so naming them here
+# would be an import cycle.
 class TopicQuerySet(models.QuerySet):
     def listed(self) -> TopicQuerySet:
         """Topics anyone signed in sees in lists."""
