@@ -451,8 +451,8 @@ with connection.cursor() as cursor:
             # In the database, order-independent: a sum of per-row hashes. A million rows
             # never cross into Python.
             cursor.execute(
-                f"SELECT count(*), COALESCE(sum(('x' || left(md5(t::text), 15))::bit(60)"
-                f"::bigint::numeric), 0)::text FROM \"{table}\" t"
+                "SELECT count(*), COALESCE(sum(('x' || left(md5(t::text), 15))::bit(60)"
+                "::bigint::numeric), 0)::text FROM " + connection.ops.quote_name(table) + " t"
             )
             out[table] = list(cursor.fetchone())
             continue
