@@ -218,6 +218,7 @@ class Command(BaseCommand):
                 users = self._members(written)
                 self._step("members")
                 loaded = self._load_with_bulk_create(plan, categories, users)
+                self._step("bulk_create topics, posts, reactions")
             self._set_counters()
             self._step("counters")
         self._step("commit")
