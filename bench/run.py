@@ -5,9 +5,15 @@ workers) on 127.0.0.1, loads them with wrk in interleaved rounds, runs the in-pr
 micro-benchmarks, prints a table and the budgets, writes bench/results/latest.json and the
 results section of docs/benchmarks.md. Exits 1 when a budget fails.
 
+BENCH_SCALE=large adds a fourth server: Lantern on a large data set (100,000 topics,
+1,000,000 posts, 50,000 members) in its own PostgreSQL database, measured page by page
+against Lantern on the small set in the same rounds. Spirit and the limit keep the small set.
+
 Environment:
   DATABASE_URL        PostgreSQL for all three systems (databases <name>, <name>_spirit,
                       <name>_limit are created when missing); SQLite files otherwise.
+  BENCH_SCALE         small (default) or large (needs DATABASE_URL on PostgreSQL; the
+                      database <name>_large is dropped and created afresh on every run)
   BENCH_DURATION      seconds of measured load per page and round (default 10)
   BENCH_WARMUP        seconds of warm-up load before each measurement (default 3)
   BENCH_CONNECTIONS   wrk connections (default 16)
@@ -40,10 +46,12 @@ PEERS = BENCH / ".peers"
 SPIRIT_VENV = PEERS / "spirit-venv"
 SPIRIT_REQUIREMENT = "django-spirit==0.14.3"
 LANTERN_PY = Path(sys.executable)
-RESULTS = BENCH / "results" / "latest.json"
+SCALE = os.environ.get("BENCH_SCALE", "").strip() or "small"
+LARGE = SCALE == "large"
+RESULTS = BENCH / "results" / ("latest-large.json" if LARGE else "latest.json")
 DOCS = ROOT / "docs" / "benchmarks.md"
-DOCS_START = "<!-- bench:results:start -->"
-DOCS_END = "<!-- bench:results:end -->"
+DOCS_START = "<!-- bench:large-results:start -->" if LARGE else "<!-- bench:results:start -->"
+DOCS_END = "<!-- bench:large-results:end -->" if LARGE else "<!-- bench:results:end -->"
 
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
@@ -51,8 +59,11 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 WORKERS = 2
 MEMBER = "bench_0000"
+LANTERN_LARGE = "Lantern large"
+LANTERN_PAGES = ("home", "category", "topic_first", "topic_last")
 
-BUDGET_SPIRIT_RATIO = 5.0
+BUDGET_SPIRIT_RATIO = 8.0
+BUDGET_LARGE_RATIO = 0.8
 BUDGET_LAST_PAGE_RATIO = 0.9
 BUDGET_QUERIES = 6
 BUDGET_PUBLISH_P99_MS = 25.0
@@ -114,11 +125,16 @@ def _database_urls() -> dict[str, str]:
     urls = {"lantern": base}
     for suffix in ("spirit", "limit"):
         urls[suffix] = urlunparse(parsed._replace(path=f"/{name}_{suffix}"))
-    _create_databases([urlparse(u) for u in urls.values()])
+    fresh = []
+    if LARGE:
+        # A large set is loaded into empty tables: faster than deleting a million rows first.
+        urls["large"] = urlunparse(parsed._replace(path=f"/{name}_large"))
+        fresh.append(f"{name}_large")
+    _create_databases([urlparse(u) for u in urls.values()], fresh=fresh)
     return urls
 
 
-def _create_databases(parsed_urls) -> None:
+def _create_databases(parsed_urls, *, fresh: list[str]) -> None:
     import psycopg
 
     first = parsed_urls[0]
@@ -126,6 +142,9 @@ def _create_databases(parsed_urls) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         for parsed in parsed_urls:
             name = parsed.path.lstrip("/")
+            if name in fresh:
+                log(f"dropping PostgreSQL database {name} (the benchmark's own, made afresh)")
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
                 log(f"creating PostgreSQL database {name}")
@@ -165,19 +184,22 @@ def ensure_spirit(postgres: bool) -> Path:
     return python
 
 
-def setup_lantern(db_url: str | None) -> System:
+def setup_lantern(
+    db_url: str | None, *, name: str = "Lantern", port: int = 8101, scale: str = "small"
+) -> System:
     env = {"DJANGO_SETTINGS_MODULE": "config.settings.bench", "PYTHONPATH": str(ROOT)}
     if db_url:
         env["DATABASE_URL"] = db_url
     else:
         env.pop("DATABASE_URL", None)
     (ROOT / "var").mkdir(exist_ok=True)
-    log("Lantern: migrate, seed_bench, collectstatic")
+    log(f"{name}: migrate, seed_bench --scale {scale}, collectstatic")
     manage = [LANTERN_PY, "manage.py"]
     run([*manage, "migrate", "--noinput", "-v0"], env=env)
     started = time.perf_counter()
-    run([*manage, "seed_bench"], env=env)
+    run([*manage, "seed_bench", "--scale", scale], env=env)
     seed_seconds = time.perf_counter() - started
+    log(f"{name}: seeded in {seed_seconds:.1f} s")
     run([*manage, "collectstatic", "--noinput", "-v0"], env=env)
     ids = json.loads(
         run(
@@ -196,11 +218,11 @@ def setup_lantern(db_url: str | None) -> System:
         .splitlines()[-1]
     )
     system = System(
-        name="Lantern",
+        name=name,
         python=LANTERN_PY,
         env=env,
         wsgi="config.wsgi:application",
-        port=8101,
+        port=port,
         chdir=ROOT,
         pages={
             "home": "/",
@@ -301,11 +323,11 @@ def start(system: System) -> None:
         system.wsgi,
     ]
     env = {**os.environ, **system.env}
-    if system.name != "Lantern":
+    if "DATABASE_URL" not in system.env:
         env.pop("DATABASE_URL", None)
     logs = PEERS / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    with open(logs / f"{system.name.lower()}.log", "a") as server_log:
+    with open(logs / f"{system.name.lower().replace(' ', '-')}.log", "a") as server_log:
         system.process = subprocess.Popen(
             [str(c) for c in cmd],
             env=env,
@@ -425,6 +447,15 @@ from django.db import connection
 out = {}
 with connection.cursor() as cursor:
     for table in sorted(connection.introspection.table_names()):
+        if connection.vendor == "postgresql":
+            # In the database, order-independent: a sum of per-row hashes. A million rows
+            # never cross into Python.
+            cursor.execute(
+                "SELECT count(*), COALESCE(sum(('x' || left(md5(t::text), 15))::bit(60)"
+                "::bigint::numeric), 0)::text FROM " + connection.ops.quote_name(table) + " t"
+            )
+            out[table] = list(cursor.fetchone())
+            continue
         cursor.execute(f'SELECT * FROM "{table}"')
         rows = sorted(repr(row) for row in cursor.fetchall())
         digest = hashlib.sha256("\\n".join(rows).encode()).hexdigest()[:16]
@@ -464,13 +495,34 @@ def machine() -> dict:
 
 def main() -> int:
     started = time.monotonic()
+    if SCALE not in ("small", "large"):
+        print(f"bench: BENCH_SCALE is small or large, not {SCALE!r}.", file=sys.stderr)
+        return 2
+    if LARGE and not os.environ.get("DATABASE_URL", "").startswith(
+        ("postgres://", "postgresql://")
+    ):
+        print(
+            "bench: BENCH_SCALE=large loads a million posts and needs PostgreSQL. Point\n"
+            "DATABASE_URL at a PostgreSQL server and run it again, for example:\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/lantern_bench "
+            "make bench BENCH_SCALE=large\n"
+            "(the databases lantern_bench, lantern_bench_spirit, lantern_bench_limit and\n"
+            "lantern_bench_large are used; the last is dropped and made afresh).",
+            file=sys.stderr,
+        )
+        return 2
     wrk_binary = ensure_wrk()
     urls = _database_urls()
     spirit_python = ensure_spirit(postgres=bool(urls))
     lantern = setup_lantern(urls.get("lantern"))
+    systems = [lantern]
+    if LARGE:
+        # Next to the small set in the list, so each page is measured on both back to back.
+        systems.append(setup_lantern(urls["large"], name=LANTERN_LARGE, port=8104, scale="large"))
     spirit = setup_spirit(spirit_python, urls.get("spirit"))
     limit = setup_limit(urls.get("limit"))
-    systems = [lantern, spirit, limit]
+    systems += [spirit, limit]
+    lanterns = [s for s in systems if s.name.startswith("Lantern")]
 
     log("counting queries per page in-process (second fetch of each page, warm caches)")
     queries = {}
@@ -482,7 +534,7 @@ def main() -> int:
     for system in systems:
         start(system)
     try:
-        before = snapshot(lantern)
+        before = {s.name: snapshot(s) for s in lanterns}
         runs: dict[tuple[str, str, str], list[dict]] = {}
         scenarios = []
         for key in ("category", "topic_first", "topic_last", "home", "page"):
@@ -520,7 +572,7 @@ def main() -> int:
             stop(system)
     # Stopped servers have flushed their statistics and closed their connections.
     time.sleep(1)
-    after = snapshot(lantern)
+    after = {s.name: snapshot(s) for s in lanterns}
 
     log("in-process micro-benchmarks (publish a 5 KB story, 5,000-follower fan-out)")
     micro = json.loads(
@@ -529,7 +581,11 @@ def main() -> int:
 
     report = build_report(systems, runs, queries, memory, before, after, micro)
     report["machine"] = machine()
-    report["seed_seconds"] = round(lantern.seed_seconds, 1)  # type: ignore[attr-defined]
+    report["scale"] = SCALE
+    report["seed_seconds"] = {
+        s.name: round(s.seed_seconds, 1)  # type: ignore[attr-defined]
+        for s in lanterns
+    }
     report["elapsed_seconds"] = round(time.monotonic() - started)
     report["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     text = render(report)
@@ -585,9 +641,15 @@ def build_report(systems, runs, queries, memory, before, after, micro) -> dict:
         limit = by.get(("limit", "page", row["who"]))
         row["vs_spirit"] = round(row["rps"] / spirit["rps"], 2) if spirit else None
         row["vs_limit"] = round(row["rps"] / limit["rps"], 2) if limit else None
+    for row in rows:
+        if row["system"] == LANTERN_LARGE:
+            small = by[("Lantern", row["page"], row["who"])]
+            row["vs_small"] = round(row["rps"] / small["rps"], 2)
 
-    def lantern(key, who="signed_in"):
-        return by[("Lantern", key, who)]
+    def lantern(key, who="signed_in", name="Lantern"):
+        return by[(name, key, who)]
+
+    lantern_names = [n for n in ("Lantern", LANTERN_LARGE) if n in memory]
 
     budgets = []
 
@@ -607,7 +669,21 @@ def build_report(systems, runs, queries, memory, before, after, micro) -> dict:
         last_ratio >= BUDGET_LAST_PAGE_RATIO,
         f"{last_ratio:.2f}x",
     )
-    worst = max(lantern(k)["queries"] for k in ("home", "category", "topic_first", "topic_last"))
+    if LANTERN_LARGE in lantern_names:
+        # Cost must not grow with the size of the forum: each page, large set against small.
+        pages = list(PAGE_LABELS)
+        for (name, key, who), row in sorted(
+            by.items(), key=lambda item: (pages.index(item[0][1]), item[0][2] != "signed_in")
+        ):
+            if name != LANTERN_LARGE:
+                continue
+            budget(
+                f"large/small >= {BUDGET_LARGE_RATIO:g}x: {key} ({who.replace('_', '-')})",
+                row["vs_small"] >= BUDGET_LARGE_RATIO,
+                f"{row['vs_small']:.2f}x ({row['rps']:.0f} against "
+                f"{lantern(key, who)['rps']:.0f} req/s)",
+            )
+    worst = max(lantern(k, name=n)["queries"] for k in LANTERN_PAGES for n in lantern_names)
     budget(
         f"<= {BUDGET_QUERIES} SQL queries per page signed in",
         worst <= BUDGET_QUERIES,
@@ -619,17 +695,26 @@ def build_report(systems, runs, queries, memory, before, after, micro) -> dict:
         publish["p99_ms"] <= BUDGET_PUBLISH_P99_MS,
         f"p99 {publish['p99_ms']} ms over {publish['runs']} runs",
     )
+    peak = max(memory[n] for n in lantern_names)
     budget(
         f"peak memory per gunicorn worker <= {BUDGET_WORKER_MB:g} MB",
-        0 < memory["Lantern"] <= BUDGET_WORKER_MB,
-        f"{memory['Lantern']} MB",
+        min(memory[n] for n in lantern_names) > 0 and peak <= BUDGET_WORKER_MB,
+        " / ".join(
+            f"{memory[n]} MB" + (" (large)" if n == LANTERN_LARGE else "") for n in lantern_names
+        ),
     )
     # Every row of every table, hashed before and after the load: an UPDATE shows as well
     # as an INSERT or DELETE.
-    changed = sorted(t for t in before if before[t] != after.get(t))
+    changed = sorted(
+        f"{t}{' (large)' if n == LANTERN_LARGE else ''}"
+        for n in lantern_names
+        for t in before[n]
+        if before[n][t] != after[n].get(t)
+    )
     in_process_writes = sum(
-        (queries["Lantern"][lantern(k)["path"]]["signed_in"]["writes"] or 0)
-        for k in ("home", "category", "topic_first", "topic_last")
+        (queries[n][lantern(k, name=n)["path"]]["signed_in"]["writes"] or 0)
+        for k in LANTERN_PAGES
+        for n in lantern_names
     )
     budget(
         "no writes on GET",
@@ -653,15 +738,16 @@ PAGE_LABELS = {
 
 def render(report: dict) -> str:
     m = report["machine"]
+    large = any(r["system"] == LANTERN_LARGE for r in report["rows"])
     lines = [
         f"Machine: {m['nproc']} cores, {m['cpu']}, Python {m['python']}, {m['database']}; "
         f"gunicorn {m['gunicorn']}; wrk {m['wrk']}.",
         "",
         "| system | page | who | req/s | p50 ms | p99 ms | queries | bytes | peak MB/worker "
-        "| Lantern/Spirit | Lantern/limit |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Lantern/Spirit | Lantern/limit |" + (" large/small |" if large else ""),
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if large else ""),
     ]
-    order = {"Lantern": 0, "Spirit": 1, "limit": 2}
+    order = {"Lantern": 0, LANTERN_LARGE: 1, "Spirit": 2, "limit": 3}
     page_order = list(PAGE_LABELS)
     for row in sorted(
         report["rows"],
@@ -676,6 +762,7 @@ def render(report: dict) -> str:
             f"{row['peak_worker_mb']:.0f} | "
             f"{f'{vs_spirit:.1f}x' if vs_spirit else ''} | "
             f"{f'{vs_limit:.2f}x' if vs_limit else ''} |"
+            + (f" {row['vs_small']:.2f}x |" if "vs_small" in row else (" |" if large else ""))
         )
     failed_responses = [r for r in report["rows"] if r["non_2xx"]]
     for row in failed_responses:
@@ -685,8 +772,20 @@ def render(report: dict) -> str:
         )
     micro = report["micro"]
     publish = micro["publish"]
+    seeded = report.get("seed_seconds", {})
     lines += [
         "",
+        "Seeding (seed_bench): "
+        + ", ".join(
+            f"{name} {seconds} s"
+            + (
+                " (100,000 topics, 1,000,000 posts, 50,000 members)"
+                if name == LANTERN_LARGE
+                else ""
+            )
+            for name, seconds in seeded.items()
+        )
+        + ".",
         f"Publish a {publish['bytes']:,}-byte story in-process (create_topic, "
         f"{publish['runs']} runs): p50 {publish['p50_ms']} ms, p99 {publish['p99_ms']} ms.",
     ]
@@ -709,7 +808,8 @@ def render(report: dict) -> str:
 
 def update_docs(text: str) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    block = f"{DOCS_START}\nLatest `make bench` run ({stamp}):\n\n{text}\n{DOCS_END}"
+    command = "make bench BENCH_SCALE=large" if LARGE else "make bench"
+    block = f"{DOCS_START}\nLatest `{command}` run ({stamp}):\n\n{text}\n{DOCS_END}"
     current = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\n## Latest results\n\n"
     if DOCS_START in current and DOCS_END in current:
         head, rest = current.split(DOCS_START, 1)
