@@ -1,9 +1,9 @@
-"""Ends the session of a member who is suspended while signed in."""
+"""Reads the member once per request, and ends the session of one who is suspended."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user, logout
 from django.shortcuts import redirect
 
 
@@ -12,8 +12,11 @@ class SuspendedMemberMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_suspended():
+        # Every page shows who is signed in, so the member is read here, once (the same one
+        # query the lazy request.user would run), and later code reads the model itself rather
+        # than going through a lazy proxy on each of the hundreds of attribute reads a page does.
+        user = request.user = get_user(request)
+        if user.is_authenticated and user.is_suspended():
             logout(request)
             messages.error(
                 request,

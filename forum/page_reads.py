@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
 from accounts import profile_version
@@ -22,7 +23,7 @@ from accounts.models import User
 
 from . import fragments, topic_rows
 from .models import Category, CategorySubscription, Post, Reaction, Topic, TopicSubscription
-from .post_cards import POST_ROW_FIELDS, PostRow
+from .post_cards import AUTHOR_FIELDS, POST_ROW_FIELDS, PostRow
 from .topic_rows import TOPIC_ROW_FIELDS, TopicRow
 
 LATEST_COUNT = 10
@@ -114,10 +115,13 @@ def thread_page(topic: Topic, *, page: int, reader: User) -> ThreadPage:
     key = (topic.pk, topic.revision, page, profile_version.current())
 
     def rows(_: list) -> list[PostRow]:
+        # Authors in a second query by key rather than a join: on a large forum PostgreSQL
+        # misjudges how many posts the first positions of a long topic hold and hash-joins
+        # every member (40-60 ms at 50,000 members instead of about 1 ms).
         posts = (
             Post.objects.filter(topic=topic, position__gte=first, position__lt=first + per_page)
-            .select_related("author")
             .only(*POST_ROW_FIELDS)
+            .prefetch_related(Prefetch("author", queryset=User.objects.only(*AUTHOR_FIELDS)))
             .order_by("position")
         )
         return [PostRow.of(post) for post in posts]

@@ -91,11 +91,9 @@ POST_ROW_FIELDS = (
     "created_at",
     "edited_at",
     *(count_field(kind) for kind in ReactionKind.values),
-    "author__id",
-    "author__username",
-    "author__display_name",
-    "author__role",
 )
+# The columns of a post's author that PostRow.of reads.
+AUTHOR_FIELDS = ("id", "username", "display_name", "role")
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,13 +37,13 @@ def test_a_thread_page_is_read_once_per_revision(forum_data):
     topic = page_reads.topic_for(topics[4].pk)
     thread, first = queries(lambda: page_reads.thread_page(topic, page=1, reader=reader))
     assert [row.position for row in thread.rows] == [1, 2, 3, 4, 5]
-    assert first == 3  # the posts, whether the reader follows, what they sent
+    assert first == 4  # the posts, their authors, whether the reader follows, what they sent
     again, second = queries(lambda: page_reads.thread_page(topic, page=1, reader=reader))
     assert again == thread and second == 0
     make_reply(topic=topics[4], body="A sixth voice.")
     topic = page_reads.topic_for(topics[4].pk)
     thread, third = queries(lambda: page_reads.thread_page(topic, page=1, reader=reader))
-    assert len(thread.rows) == 6 and third == 3
+    assert len(thread.rows) == 6 and third == 4
 
 
 @pytest.mark.django_db
