@@ -241,6 +241,10 @@ def render_markdown(text: str, *, mention_url: Callable[[str], str | None] | Non
 
 def find_mentions(text: str) -> list[str]:
     """Return the distinct @usernames in `text`, as typed and in order of first appearance."""
+    if "@" not in text:
+        # Most stories mention no one; parsing 5 KB of Markdown only to learn that is a third
+        # of what publishing costs.
+        return []
     found: list[str] = []
     _md.parse(text, {_ENV_FOUND: found})
     return list(dict.fromkeys(found))

@@ -65,6 +65,16 @@ def crisis_matches(text: str, *, phrases: tuple[str, ...] | None = None) -> list
     return found
 
 
+@lru_cache(maxsize=8)
+def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    patterns = [f"(?:{phrase_pattern(phrase)})" for phrase in phrases if phrase.strip()]
+    return re.compile("|".join(patterns)) if patterns else None
+
+
 def is_crisis_language(text: str) -> bool:
     """Whether `text` contains any active crisis phrase."""
-    return bool(crisis_matches(text))
+    if not text:
+        return False
+    # One pass over the text for every phrase at once: this runs on every post published.
+    pattern = _any_phrase(active_phrases())
+    return pattern is not None and pattern.search(normalize(text)) is not None

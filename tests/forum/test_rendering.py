@@ -462,3 +462,8 @@ def test_concurrent_rendering_is_consistent():
         thread.join()
     assert len(results) == 160
     assert set(results) == {expected}
+
+
+def test_text_without_an_at_sign_mentions_no_one():
+    assert find_mentions("Plain words, no one named.") == []
+    assert find_mentions("Thanks @river_7 and @Dawn!") == ["river_7", "Dawn"]

@@ -79,3 +79,19 @@ def test_an_admin_can_retire_and_add_phrases():
 )
 def test_phrase_syntax(phrase, text, expected):
     assert bool(screening.crisis_matches(text, phrases=(phrase,))) is expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to kill myself tonight",
+        "Killing myself slowly with work, ha",
+        "self-harm was my way of coping",
+        "I ran a marathon and nearly died of happiness",
+        "The overdue library book",
+        "",
+    ],
+)
+def test_the_one_pass_check_agrees_with_the_phrase_list(text):
+    assert screening.is_crisis_language(text) is bool(screening.crisis_matches(text))
