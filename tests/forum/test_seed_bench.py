@@ -12,11 +12,8 @@ from django.db.models import Count, Max, Q, Sum
 
 from accounts.models import User
 from forum import rendering
-from forum.management.commands.seed_bench import (
-    BENCH_CATEGORY_SLUG,
-    BENCH_PASSWORD,
-    count_field,
-)
+from forum.management.bench_data.rows import count_field
+from forum.management.bench_data.shape import BENCH_CATEGORY_SLUG, BENCH_PASSWORD
 from forum.models import Category, Post, Reaction, ReactionKind, Topic
 
 SIZES = {"topics": 30, "long_posts": 45, "members": 7}
