@@ -56,7 +56,8 @@ def latest_rows(categories: Iterable[Category]) -> SafeString:
 
 def category_by_slug(slug: str) -> Category | None:
     """The category `slug`, or None."""
-    return Category.objects.filter(slug=slug).first()
+    found = Category.objects.filter(slug=slug).order_by()[:1]
+    return next(iter(found), None)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,9 @@ def category_page(category: Category, *, page: int, reader: User) -> CategoryPag
 
 def topic_for(pk: int) -> Topic | None:
     """Topic `pk` whatever its status (the view applies the scope rules), with its category."""
-    return Topic.objects.select_related("category").filter(pk=pk).first()
+    # By key with no ORDER BY (first() would add the model's ordering for nothing).
+    found = Topic.objects.select_related("category").filter(pk=pk).order_by()[:1]
+    return next(iter(found), None)
 
 
 @dataclass(frozen=True)
