@@ -185,6 +185,17 @@ def render_cards(cards: Iterable[PostCard]) -> list[SafeString]:
     return fragments.render_many(CARD_TEMPLATE, list(cards), as_name="card")
 
 
+def reader_situation(
+    rows: list[PostRow], *, viewer: User, sent: frozenset[tuple[int, str]]
+) -> tuple[bool, bool, tuple[int, ...], tuple[tuple[int, str], ...]]:
+    """Everything about `viewer` that card_for reads: whether they moderate, whether they are
+    muted, which of the rows they wrote and what they sent. Only tuples and plain values, so
+    its repr (and the cache key made from it) is the same in every process; a set's order is
+    not."""
+    wrote = tuple(row.pk for row in rows if row.author_id == viewer.pk)
+    return (viewer.is_moderator, viewer.is_muted(), wrote, tuple(sorted(sent)))
+
+
 def page_of_cards(
     rows: list[PostRow], *, viewer: User, sent: frozenset[tuple[int, str]], key: tuple
 ) -> SafeString:
@@ -195,8 +206,7 @@ def page_of_cards(
     same situation (most readers of most pages) share the page of cards, so a warm page
     builds no card at all.
     """
-    wrote = tuple(row.pk for row in rows if row.author_id == viewer.pk)
-    situation = (viewer.is_moderator, viewer.is_muted(), wrote, sent)
+    situation = reader_situation(rows, viewer=viewer, sent=sent)
 
     def build() -> SafeString:
         cards = render_cards(card_for(row, viewer=viewer, mine=sent) for row in rows)

@@ -6,7 +6,7 @@ import pytest
 from accounts import services as account_services
 from forum import fragments, services
 from forum.models import Status
-from forum.post_cards import CARD_TEMPLATE, PostRow, card_for
+from forum.post_cards import CARD_TEMPLATE, PostRow, card_for, reader_situation
 from tests.factories import UserFactory, make_reply, make_topic
 
 
@@ -133,3 +133,18 @@ def test_the_card_key_covers_what_the_card_shows(topic, other_member):
 
 def _fields(row: PostRow) -> dict:
     return {name: getattr(row, name) for name in row.__dataclass_fields__}
+
+
+def _plain(value: object) -> bool:
+    if isinstance(value, tuple):
+        return all(_plain(item) for item in value)
+    return isinstance(value, bool | int | str)
+
+
+@pytest.mark.django_db
+def test_the_reader_situation_is_plain_values_so_its_key_is_the_same_in_every_process(topic):
+    row = row_of(topic.posts.get())
+    sent = frozenset({(row.pk, "hear"), (row.pk, "proud"), (row.pk, "metoo")})
+    situation = reader_situation([row], viewer=UserFactory(), sent=sent)
+    assert _plain(situation), situation
+    assert situation == reader_situation([row], viewer=UserFactory(), sent=frozenset(sent))
