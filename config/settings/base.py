@@ -289,6 +289,22 @@ REPORTS_PER_DAY = 20
 # An at-risk item nobody claimed re-alerts every moderator after this many minutes.
 AT_RISK_REALERT_MINUTES = 15
 
+# How often a member may publish or change things (accounts/rate_limits.py): action ->
+# (members, new members), in django-ratelimit's rate syntax ("6/m", "10/h", "5/10m").
+# A member is new for NEW_MEMBER_DAYS after joining. False turns the limits off (test settings);
+# a cache that cannot count (Redis down) lets members through rather than stop them writing.
+NEW_MEMBER_DAYS = 7
+MEMBER_RATE_LIMITS: dict[str, tuple[str, str]] | bool = {
+    "topic": ("10/h", "3/h"),
+    "reply": ("6/m", "3/m"),
+    "edit": ("20/10m", "10/10m"),
+    "reaction": ("60/m", "30/m"),
+    "follow": ("30/m", "15/m"),
+    "report": ("10/10m", "5/10m"),
+    "profile": ("10/h", "5/h"),
+}
+RATELIMIT_FAIL_OPEN = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

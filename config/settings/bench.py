@@ -19,6 +19,9 @@ MODERATORS_REQUIRE_MFA = False
 # The load generator signs in once and then requests pages; login rate limits would only
 # get in the way of setting up, never of the measured GETs.
 ACCOUNT_RATE_LIMITS = False
+# The publish benchmark posts as fast as it can from a few members; member limits would turn
+# it into a measure of refusals.
+MEMBER_RATE_LIMITS = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
