@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -53,7 +53,9 @@ def crisis(request: HttpRequest) -> HttpResponse:
 def report_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.visible_to(request.user).select_related("topic"), pk=pk)
     if not permissions.can_report_post(request.user, post):
-        raise PermissionDenied("You can report published posts other members wrote.")
+        # A post the reader may not report answers like a missing one: a different answer
+        # would tell them a waiting or removed post is there.
+        raise Http404
     already = selectors.has_reported(user=request.user, post=post)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and not already and form.is_valid():
@@ -92,7 +94,8 @@ def my_reports(request: AuthenticatedRequest) -> HttpResponse:
 def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     log = get_object_or_404(ModerationLog.objects.select_related("post", "topic"), pk=pk)
     if not permissions.can_read_decision(request.user, log):
-        raise PermissionDenied("This message is for someone else.")
+        # Someone else's decision answers like a missing one: that it exists is private.
+        raise Http404
     can_ask = permissions.can_request_review(request.user, log)
     asked = can_ask and selectors.awaits_review(author=request.user, log=log)
     form = ReviewRequestForm(request.POST or None)
@@ -122,14 +125,18 @@ def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def moderator_required(view):
-    """Signed in, a moderator, and (where required) with two-factor authentication set up."""
+    """Signed in, a moderator, and (where required) with two-factor authentication set up.
+
+    Every moderation page answers a member who does not moderate like a page that does not
+    exist, whatever the id: /moderation/items/<pk>/ existing would say a post was reported.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not permissions.can_moderate(request.user):
-            raise PermissionDenied("Moderation pages are for moderators.")
+            raise Http404
         if permissions.needs_two_factor_setup(request.user):
             if request.method != "GET":
                 raise PermissionDenied("Please set up two-factor authentication first.")
@@ -289,7 +296,8 @@ def lift(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, "The sanction is lifted and the member is told.")
     else:
         messages.error(request, "Please choose a reason and explain it to lift a sanction.")
-    if back and back.isdigit() and ReviewItem.objects.filter(pk=back).exists():
+    # isascii: "²".isdigit() is true too, and is no id.
+    if back and back.isascii() and back.isdigit() and ReviewItem.objects.filter(pk=back).exists():
         return redirect("community:review_item", pk=int(back))
     return redirect("community:log")
 

@@ -74,6 +74,7 @@ MODERATION_ENDPOINTS = [
     ("get", "community:log", None, None),
 ]
 ROLES = ["anonymous", Role.MEMBER, Role.PEER_SPECIALIST, Role.MODERATOR]
+MISSING_URL = "/no-such-page/"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -89,7 +90,9 @@ def test_moderation_permissions(client, scene, role, method, name, target, data)
         assert response.url.startswith(reverse("account_login"))
         assert snapshot(scene) == before
     elif role in (Role.MEMBER, Role.PEER_SPECIALIST):
-        assert response.status_code == 403
+        # A moderation page answers a member exactly as a page that does not exist.
+        assert response.status_code == 404
+        assert response.content == getattr(client, method)(MISSING_URL).content
         assert snapshot(scene) == before
     else:
         assert response.status_code in (200, 302)
@@ -255,8 +258,8 @@ def test_members_cannot_report_their_own_posts(member_client, member):
     topic = make_topic(author=member)
     own = Post.objects.get(topic=topic)
     url = reverse("community:report_post", kwargs={"pk": own.pk})
-    assert member_client.get(url).status_code == 403
-    assert member_client.post(url, {"reason": "spam"}).status_code == 403
+    assert member_client.get(url).status_code == 404
+    assert member_client.post(url, {"reason": "spam"}).status_code == 404
     assert not Report.objects.exists()
 
 
@@ -282,7 +285,7 @@ def test_the_author_reads_the_decision_and_others_cannot(client, scene, moderato
     reporter = Report.objects.get().reporter
     assert reporter.username not in page
     client.force_login(UserFactory())
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 def test_the_reporter_sees_the_closure(client, scene, moderator):
@@ -340,3 +343,112 @@ def test_the_moderation_link_is_for_moderators(client, moderator, member):
     assert reverse("community:queue") not in client.get("/").content.decode()
     client.force_login(moderator)
     assert reverse("community:queue") in client.get("/").content.decode()
+
+
+# --- what a reader may not see answers like what does not exist ---------------------------------
+
+HUGE_PK = 10**30
+
+
+def _not_found_body(client, name: str, method: str = "get") -> bytes:
+    """The body a missing id answers with, to compare hidden things against."""
+    response = getattr(client, method)(reverse(name, kwargs={"pk": HUGE_PK}))
+    assert response.status_code == 404
+    return response.content
+
+
+def _removed_reply(moderator) -> Post:
+    post = make_reply(topic=make_topic())
+    item = services.review_new_post(post_id=post.pk) or ReviewItem.objects.create(post=post)
+    services.act_on_item(moderator=moderator, item=item, action=ModerationAction.REMOVE, **DECISION)
+    return Post.objects.get(pk=post.pk)
+
+
+def _hidden_by_a_moderator(moderator) -> Post:
+    post = make_reply(topic=make_topic())
+    item = ReviewItem.objects.create(post=post)
+    services.act_on_item(moderator=moderator, item=item, action=ModerationAction.HIDE, **DECISION)
+    return Post.objects.get(pk=post.pk)
+
+
+def _pending_first_post() -> Post:
+    topic = make_topic(author=UserFactory(approved_post_count=0))
+    return Post.objects.get(topic=topic)
+
+
+def _pending_reply() -> Post:
+    return make_reply(topic=make_topic(), author=UserFactory(approved_post_count=0))
+
+
+@pytest.mark.parametrize(
+    "unseen", ["pending first post", "pending reply", "removed", "hidden by a moderator"]
+)
+def test_reporting_a_post_the_reader_never_saw_answers_like_a_missing_one(
+    member_client, moderator, unseen
+):
+    post = {
+        "pending first post": _pending_first_post,
+        "pending reply": _pending_reply,
+        "removed": lambda: _removed_reply(moderator),
+        "hidden by a moderator": lambda: _hidden_by_a_moderator(moderator),
+    }[unseen]()
+    url = reverse("community:report_post", kwargs={"pk": post.pk})
+    for method in ("get", "post"):
+        response = getattr(member_client, method)(url, {"reason": "spam"})
+        assert response.status_code == 404
+        assert response.content == _not_found_body(member_client, "community:report_post", method)
+    assert not Report.objects.filter(post=post).exists()
+
+
+def test_a_decision_about_someone_else_answers_like_a_missing_one(client, scene, moderator):
+    log = services.act_on_item(
+        moderator=moderator, item=scene["item"], action=ModerationAction.HIDE, **DECISION
+    )
+    url = reverse("community:decision", kwargs={"pk": log.pk})
+    client.force_login(UserFactory())
+    for method in ("get", "post"):
+        response = getattr(client, method)(url, {"note": "Please look again."})
+        assert response.status_code == 404
+        assert response.content == _not_found_body(client, "community:decision", method)
+    assert not Report.objects.filter(reason=ReportReason.APPEAL).exists()
+
+
+PK_ROUTES = [
+    ("get", "community:report_post"),
+    ("post", "community:report_post"),
+    ("get", "community:decision"),
+    ("post", "community:decision"),
+    ("get", "community:review_item"),
+    ("post", "community:claim_item"),
+    ("post", "community:act_on_item"),
+    ("get", "community:edit_post"),
+    ("post", "community:edit_post"),
+    ("post", "community:lift_sanction"),
+]
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.MODERATOR])
+@pytest.mark.parametrize(("method", "name"), PK_ROUTES)
+def test_huge_ids_answer_not_found(client, db, role, method, name):
+    client.force_login(UserFactory(role=role))
+    for pk in (HUGE_PK, 2**63, 2**31):
+        url = reverse(name, kwargs={"pk": pk})
+        assert getattr(client, method)(url, {"reason": "spam"}).status_code == 404
+
+
+@pytest.mark.parametrize("back", ["99999999999999999999999999", "²", "-1", "x"])
+def test_lifting_with_an_odd_way_back_still_lifts_and_goes_to_the_log(
+    client, scene, moderator, back
+):
+    client.force_login(moderator)
+    url = reverse("community:lift_sanction", kwargs={"pk": scene["sanction"].pk})
+    response = client.post(url, {**DECISION, "item": back})
+    assert response.status_code == 302 and response.url == reverse("community:log")
+    assert Sanction.objects.get(pk=scene["sanction"].pk).lifted_at is not None
+
+
+def test_moderators_without_totp_still_get_a_clear_message(client, scene, moderator, settings):
+    settings.MODERATORS_REQUIRE_MFA = True
+    client.force_login(moderator)
+    response = client.get(scene["item"].get_absolute_url(), follow=True)
+    assert "Moderation pages need two-factor authentication" in response.content.decode()
