@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import rate_limits
 from accounts.http import AuthenticatedRequest
 from forum.models import Post
 
@@ -58,29 +59,37 @@ def report_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     already = selectors.has_reported(user=request.user, post=post)
     form = ReportForm(request.POST or None)
+    status = 200
     if request.method == "POST" and not already and form.is_valid():
-        try:
-            services.report_post(
-                reporter=request.user,
-                post=post,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except services.AlreadyReported:
-            already = True
-        except services.ModerationError as error:
-            form.add_error(None, str(error))
+        # Counted per attempt to send; the daily cap (REPORTS_PER_DAY) stays in the service.
+        refusal = rate_limits.consume(request, action="report")
+        if refusal is not None:
+            form.add_error(None, refusal.message)
+            status = 429
         else:
-            messages.success(
-                request,
-                "Thank you for your report. Moderators will take a look; the author won't know "
-                "it was you.",
-            )
-            return redirect(post)
+            try:
+                services.report_post(
+                    reporter=request.user,
+                    post=post,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+            except services.AlreadyReported:
+                already = True
+            except services.ModerationError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    "Thank you for your report. Moderators will take a look; the author won't "
+                    "know it was you.",
+                )
+                return redirect(post)
     return render(
         request,
         "community/moderation/report.html",
         {"post": post, "form": form, "already_reported": already},
+        status=status,
     )
 
 

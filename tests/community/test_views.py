@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -452,3 +453,67 @@ def test_moderators_without_totp_still_get_a_clear_message(client, scene, modera
     client.force_login(moderator)
     response = client.get(scene["item"].get_absolute_url(), follow=True)
     assert "Moderation pages need two-factor authentication" in response.content.decode()
+
+
+# --- how often, and who, may report ---------------------------------------------------------------
+
+
+@pytest.fixture
+def report_limit(settings):
+    """Two reports per ten minutes for everyone, counted from a clean cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MEMBER_RATE_LIMITS = {"report": ("2/10m", "2/10m")}
+    yield
+    cache.clear()
+
+
+def test_reports_over_the_limit_are_paused_and_keep_what_was_typed(
+    member_client, member, report_limit
+):
+    topic = make_topic()
+    posts = [make_reply(topic=topic) for _ in range(3)]
+    for post in posts[:2]:
+        url = reverse("community:report_post", kwargs={"pk": post.pk})
+        assert member_client.post(url, {"reason": "spam"}).status_code == 302
+    url = reverse("community:report_post", kwargs={"pk": posts[2].pk})
+    response = member_client.post(url, {"reason": "at_risk", "note": "They said goodbye."})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "You have sent several reports in a short time" in page
+    assert "They said goodbye." in page
+    assert re.search(r'<input[^>]*value="at_risk"[^>]*checked', page)
+    assert not Report.objects.filter(post=posts[2]).exists()
+    # The daily cap is still there behind it.
+    assert Report.objects.filter(reporter=member).count() == 2
+
+
+def test_opening_the_report_form_does_not_count(member_client, report_limit):
+    post = make_reply(topic=make_topic())
+    url = reverse("community:report_post", kwargs={"pk": post.pk})
+    for _ in range(3):
+        assert member_client.get(url).status_code == 200
+    assert member_client.post(url, {"reason": "spam"}).status_code == 302
+
+
+def test_a_muted_member_may_still_report(client, db, django_capture_on_commit_callbacks):
+    muted = UserFactory(muted_until=timezone.now() + timedelta(days=1))
+    client.force_login(muted)
+    post = make_reply(topic=make_topic())
+    url = reverse("community:report_post", kwargs={"pk": post.pk})
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "unsupportive", "note": "Harsh words."})
+    assert response.status_code == 302
+    assert Report.objects.get(reporter=muted).review_item == ReviewItem.objects.get(post=post)
+
+
+def test_a_suspended_member_cannot_report(client, db):
+    suspended = UserFactory(suspended_until=timezone.now() + timedelta(days=1))
+    client.force_login(suspended)
+    post = make_reply(topic=make_topic())
+    url = reverse("community:report_post", kwargs={"pk": post.pk})
+    response = client.post(url, {"reason": "spam"})
+    assert response.status_code == 302 and reverse("account_login") in response.url
+    assert not Report.objects.exists()
