@@ -136,7 +136,15 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "reporter"], name="report_once_per_member"),
         ]
-        indexes = [models.Index(fields=["reporter", "-created_at"], name="report_reporter_recent")]
+        indexes = [
+            models.Index(fields=["reporter", "-created_at"], name="report_reporter_recent"),
+            # The sweeper's question (selectors.unfolded_report_ids): reports not yet folded.
+            models.Index(
+                fields=["created_at"],
+                name="report_unfolded",
+                condition=models.Q(review_item__isnull=True, closed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Report {self.pk} on post {self.post_id}"

@@ -109,6 +109,18 @@ def unreviewed_post_ids(*, now: datetime, limit: int = 500) -> list[int]:
     )
 
 
+def unfolded_report_ids(*, created_before: datetime, limit: int = 500) -> list[int]:
+    """Open reports made before `created_before` that are in no review item yet, oldest first."""
+    # No lookback, unlike posts: a report is a member asking for help and is never dropped.
+    # The partial index report_unfolded holds only these rows, so the sweep stays cheap.
+    return list(
+        Report.objects.open()
+        .filter(review_item__isnull=True, created_at__lt=created_before)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def review_queue(*, show: str) -> QuerySet[ReviewItem]:
     """The open items filter `show` picks (QUEUE_FILTERS), most urgent first, with their rows."""
     only = QUEUE_FILTERS[show][1]

@@ -45,6 +45,12 @@ def sweep_unreviewed_posts() -> int:
     return services.sweep_unreviewed_posts()
 
 
+@shared_task(name="community.sweep_unfolded_reports")
+def sweep_unfolded_reports() -> int:
+    """Reports and appeals whose fold task was lost are in their post's review item."""
+    return services.sweep_unfolded_reports()
+
+
 @shared_task(name="community.realert_unclaimed_at_risk")
 def realert_unclaimed_at_risk() -> int:
     """At-risk items nobody claimed for 15 minutes have alerted every moderator again."""

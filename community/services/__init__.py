@@ -9,7 +9,13 @@ from .appeals import request_review
 from .decisions import act_on_item, actions_for, claim_item
 from .errors import AlreadyReported, ModerationError
 from .guidelines import save_guidelines
-from .reports import fold_report, report_post, review_new_post, sweep_unreviewed_posts
+from .reports import (
+    fold_report,
+    report_post,
+    review_new_post,
+    sweep_unfolded_reports,
+    sweep_unreviewed_posts,
+)
 from .sanctions import lift_expired_sanctions, lift_sanction
 
 __all__ = [
@@ -27,5 +33,6 @@ __all__ = [
     "review_new_post",
     "save_guidelines",
     "send_queue_summary",
+    "sweep_unfolded_reports",
     "sweep_unreviewed_posts",
 ]

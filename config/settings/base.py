@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE["community-sweep-unreviewed-posts"] = {
     "task": "community.sweep_unreviewed_posts",
     "schedule": 60,
 }
+# Reports (and appeals) whose fold task was lost, older than a minute, are folded every minute.
+CELERY_BEAT_SCHEDULE["community-sweep-unfolded-reports"] = {
+    "task": "community.sweep_unfolded_reports",
+    "schedule": 60,
+}
 # Notifications (forum.notifications.tasks): the outbox sweeper re-dispatches rows pending for
 # longer than OUTBOX_REDISPATCH_AFTER seconds; the daily digest goes out at DIGEST_HOUR (UTC).
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=18)

@@ -193,3 +193,30 @@ def test_the_services_alert_exactly_the_moderators_selector(db, django_capture_o
         services.report_post(reporter=UserFactory(), post=post, reason=ReportReason.AT_RISK)
     alerts = Notification.objects.filter(kind=NotificationKind.MODERATOR_ALERT)
     assert set(User.objects.filter(pk__in=alerts.values("recipient_id"))) == set(moderators)
+
+
+def test_unfolded_report_ids_are_open_reports_in_no_item_made_before_the_cutoff(db):
+    post = make_reply(topic=make_topic())
+    now = timezone.now()
+    old = Report.objects.create(
+        post=post,
+        reporter=UserFactory(),
+        reason=ReportReason.SPAM,
+        created_at=now - timedelta(days=30),
+    )
+    recent = Report.objects.create(post=post, reporter=UserFactory(), reason=ReportReason.SPAM)
+    closed = Report.objects.create(
+        post=post, reporter=UserFactory(), reason=ReportReason.SPAM, closed_at=now
+    )
+    folded = Report.objects.create(
+        post=post,
+        reporter=UserFactory(),
+        reason=ReportReason.SPAM,
+        review_item=ReviewItem.objects.create(post=post),
+    )
+    cutoff = now - timedelta(seconds=60)
+    assert selectors.unfolded_report_ids(created_before=cutoff) == [old.pk]
+    later = now + timedelta(minutes=5)
+    assert selectors.unfolded_report_ids(created_before=later) == [old.pk, recent.pk]
+    assert closed.pk not in selectors.unfolded_report_ids(created_before=later)
+    assert folded.pk not in selectors.unfolded_report_ids(created_before=later)

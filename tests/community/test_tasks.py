@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
-from community.models import ReviewItem
+from community import tasks
+from community.models import Report, ReportReason, ReviewItem
 from forum.services import create_reply
-from tests.factories import UserFactory, make_topic
+from tests.factories import UserFactory, make_reply, make_topic
 from tests.harness import celery_worker, private_redis, smtp_sink, wait_until  # noqa: F401
 
 CRISIS_TEXT = "I have been planning how to end my life and I think tonight is the night."
@@ -45,3 +48,23 @@ def test_an_at_risk_post_alerts_moderators_by_email_within_a_minute(
     assert "end my life" not in raw
     assert topic.title not in raw
     assert author.username not in raw
+
+
+def test_beat_sweeps_lost_reports_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["community-sweep-unfolded-reports"]
+    assert entry == {"task": "community.sweep_unfolded_reports", "schedule": 60}
+    assert tasks.sweep_unfolded_reports.name == "community.sweep_unfolded_reports"
+
+
+def test_the_report_sweep_task_folds_a_report_older_than_a_minute(db, moderator):
+    post = make_reply(topic=make_topic())
+    report = Report.objects.create(
+        post=post,
+        reporter=UserFactory(),
+        reason=ReportReason.AT_RISK,
+        created_at=timezone.now() - timedelta(minutes=2),
+    )
+    assert tasks.sweep_unfolded_reports.apply().get() == 1
+    assert tasks.sweep_unfolded_reports.apply().get() == 0
+    report.refresh_from_db()
+    assert report.review_item == ReviewItem.objects.get(post=post)

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import Role, User
 from community import services
@@ -327,4 +329,73 @@ def test_a_report_is_handed_to_the_fold_task_by_name_only_after_commit(
         callback()
     assert sent_to_broker == [("community.fold_report", (made.pk,))]
     # The task, not the request, folds the report.
+    assert not ReviewItem.objects.filter(post=reported_post).exists()
+
+
+# --- reports whose fold task was lost ----------------------------------------------------------
+# No on_commit callbacks run in these tests: as if the broker had lost the message (a Redis
+# restart with the worker stopped), so only the sweeper can fold the reports.
+
+LATER = timedelta(seconds=61)
+
+
+def test_the_sweeper_folds_an_at_risk_report_whose_task_was_lost(
+    reported_post, moderator, file_report, notes_for
+):
+    report = file_report(reported_post, reason=ReportReason.AT_RISK, note="They said goodbye.")
+    assert not ReviewItem.objects.filter(post=reported_post).exists()
+    # Within the grace the fold task may still be on its way.
+    assert services.sweep_unfolded_reports(now=timezone.now()) == 0
+    assert services.sweep_unfolded_reports(now=timezone.now() + LATER) == 1
+    item = ReviewItem.objects.get(post=reported_post)
+    report.refresh_from_db()
+    assert report.review_item == item
+    assert item.at_risk and item.status == ReviewStatus.OPEN and item.alert_count == 1
+    assert len(notes_for(moderator, NotificationKind.MODERATOR_ALERT)) == 1
+    # A second run (or a second beat) changes nothing more.
+    assert services.sweep_unfolded_reports(now=timezone.now() + LATER) == 0
+    services.fold_report(report_id=report.pk)
+    assert ReviewItem.objects.get(post=reported_post).alert_count == 1
+    assert len(notes_for(moderator, NotificationKind.MODERATOR_ALERT)) == 1
+
+
+def test_the_sweeper_hides_a_post_three_lost_reports_asked_about_once(
+    reported_post, file_report, notes_for
+):
+    for _ in range(3):
+        file_report(reported_post)
+    assert services.sweep_unfolded_reports(now=timezone.now() + LATER) == 3
+    reported_post.refresh_from_db()
+    assert reported_post.status == Status.HIDDEN
+    assert ReviewItem.objects.get(post=reported_post).report_count == 3
+    services.sweep_unfolded_reports(now=timezone.now() + LATER)
+    assert ModerationLog.objects.filter(action=ModerationAction.AUTO_HIDE).count() == 1
+    assert len(notes_for(reported_post.author, NotificationKind.MODERATION)) == 1
+
+
+def test_the_sweeper_folds_a_lost_appeal(
+    reported_post, moderator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_post(reporter=UserFactory(), post=reported_post, reason=ReportReason.SPAM)
+    item = ReviewItem.objects.get(post=reported_post)
+    log = services.act_on_item(
+        moderator=moderator,
+        item=item,
+        action=ModerationAction.HIDE,
+        reason=ModerationReason.SPAM,
+        explanation="This looks like advertising.",
+    )
+    appeal = services.request_review(author=reported_post.author, log=log, note="It was not.")
+    assert ReviewItem.objects.get(pk=item.pk).status == ReviewStatus.RESOLVED
+    assert services.sweep_unfolded_reports(now=timezone.now() + LATER) == 1
+    item.refresh_from_db()
+    appeal.refresh_from_db()
+    assert item.status == ReviewStatus.OPEN and appeal.review_item == item
+
+
+def test_the_sweeper_leaves_closed_reports_alone(reported_post, moderator, file_report):
+    report = file_report(reported_post)
+    Report.objects.filter(pk=report.pk).update(closed_at=timezone.now())
+    assert services.sweep_unfolded_reports(now=timezone.now() + LATER) == 0
     assert not ReviewItem.objects.filter(post=reported_post).exists()
