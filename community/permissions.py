@@ -10,11 +10,34 @@ from django.conf import settings
 
 from accounts.models import User
 from forum import permissions as forum_permissions
+from forum.models import Post, Status
 
-from .models import ModerationLog, ReviewItem, Sanction
+from .models import ModerationLog, ReviewItem, ReviewStatus, Sanction
 
-# Whether a post may be reported is a rule about posts, written once in the forum.
-can_report_post = forum_permissions.can_report_post
+
+def could_see_before_hiding(user: User, post: Post, item: ReviewItem | None) -> bool:
+    """`post` is hidden only because members reported it, still awaits a moderator, and `user`
+    had joined by the time it was hidden (so they could have read it)."""
+    if item is None or item.auto_hidden_at is None:
+        return False
+    return (
+        post.status == Status.HIDDEN
+        and item.status == ReviewStatus.OPEN
+        and user.date_joined <= item.auto_hidden_at
+    )
+
+
+def can_report_post(user: User, post: Post, *, item: ReviewItem | None) -> bool:
+    """Members may report published posts they did not write (the forum's rule), and one that
+    reports hid while it awaits review if they could see it before: their report still counts.
+    `item` is the post's review item, if it has one."""
+    if forum_permissions.can_report_post(user, post):
+        return True
+    return (
+        user.is_authenticated
+        and post.author_id != user.pk
+        and could_see_before_hiding(user, post, item)
+    )
 
 
 def can_moderate(user: User) -> bool:

@@ -74,6 +74,11 @@ def has_reported(*, user: User, post: Post) -> bool:
     return Report.objects.filter(post=post, reporter=user).exists()
 
 
+def review_item_of(post: Post) -> ReviewItem | None:
+    """`post`'s one review item, if it has one."""
+    return ReviewItem.objects.filter(post_id=post.pk).first()
+
+
 def awaits_review(*, author: User, log: ModerationLog) -> bool:
     """Whether `author` asked for a review of `log`'s post that nobody has looked at yet."""
     if log.post_id is None:

@@ -35,6 +35,10 @@ from .moderation_forms import (
 )
 
 LOG_PER_PAGE = 50
+REPORT_THANKS = (
+    "Thank you for your report. Moderators will take a look; the author won't know it was you."
+)
+ALREADY_LOOKING = "Thank you. Moderators are already looking at this post."
 
 
 def guidelines(request: HttpRequest) -> HttpResponse:
@@ -53,10 +57,15 @@ def crisis(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.visible_to(request.user).select_related("topic"), pk=pk)
-    if not permissions.can_report_post(request.user, post):
+    item = selectors.review_item_of(post)
+    if not permissions.can_report_post(request.user, post, item=item):
         # A post the reader may not report answers like a missing one: a different answer
         # would tell them a waiting or removed post is there.
         raise Http404
+    # Members who arrive after reports hid the post are still heard; the post's own page is
+    # closed to them now, so they go back to the conversation instead.
+    hidden_for_review = permissions.could_see_before_hiding(request.user, post, item)
+    back_url = post.topic.get_absolute_url() if hidden_for_review else post.get_absolute_url()
     already = selectors.has_reported(user=request.user, post=post)
     form = ReportForm(request.POST or None)
     status = 200
@@ -79,16 +88,12 @@ def report_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             except services.ModerationError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(
-                    request,
-                    "Thank you for your report. Moderators will take a look; the author won't "
-                    "know it was you.",
-                )
-                return redirect(post)
+                messages.success(request, ALREADY_LOOKING if hidden_for_review else REPORT_THANKS)
+                return redirect(back_url)
     return render(
         request,
         "community/moderation/report.html",
-        {"post": post, "form": form, "already_reported": already},
+        {"post": post, "form": form, "already_reported": already, "back_url": back_url},
         status=status,
     )
 

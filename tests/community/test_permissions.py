@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from community import permissions
-from community.models import ReviewItem, Sanction, SanctionKind
+from community.models import ReviewItem, ReviewStatus, Sanction, SanctionKind
+from forum.models import Status
 from tests.factories import UserFactory, make_reply, make_topic
 
 
@@ -69,3 +70,23 @@ def test_moderators_need_two_factor_only_when_required(moderator, settings):
     assert not permissions.needs_two_factor_setup(moderator)
     settings.MODERATORS_REQUIRE_MFA = True
     assert permissions.needs_two_factor_setup(moderator)
+
+
+def test_a_post_hidden_by_reports_stays_reportable_for_members_who_could_see_it(db, member):
+    post = make_reply(topic=make_topic())
+    assert permissions.can_report_post(member, post, item=None)
+    post.status = Status.HIDDEN
+    assert not permissions.can_report_post(member, post, item=None)
+    item = ReviewItem(post=post, auto_hidden_at=timezone.now())
+    assert permissions.can_report_post(member, post, item=item)
+    # Not its author, nor someone who joined after it was hidden.
+    assert not permissions.can_report_post(post.author, post, item=item)
+    newcomer = UserFactory(date_joined=timezone.now() + timedelta(minutes=1))
+    assert not permissions.can_report_post(newcomer, post, item=item)
+    assert not permissions.can_report_post(AnonymousUser(), post, item=item)
+    # Once a moderator decided (or hid it themselves), the report form is gone.
+    item.status = ReviewStatus.RESOLVED
+    assert not permissions.can_report_post(member, post, item=item)
+    assert not permissions.can_report_post(member, post, item=ReviewItem(post=post))
+    post.status = Status.REMOVED
+    assert not permissions.can_report_post(member, post, item=ReviewItem(post=post))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +25,7 @@ from community.models import (
     ReviewStatus,
     Sanction,
 )
-from forum.models import Post
+from forum.models import Notification, NotificationKind, Post
 from tests.factories import UserFactory, make_reply, make_topic
 
 CRISIS_TEXT = "Tonight I just want to end my life."
@@ -517,3 +520,104 @@ def test_a_suspended_member_cannot_report(client, db):
     response = client.post(url, {"reason": "spam"})
     assert response.status_code == 302 and reverse("account_login") in response.url
     assert not Report.objects.exists()
+
+
+# --- reporters who arrive after the post was hidden by reports ---------------------------------
+
+ALREADY_LOOKING = "Thank you. Moderators are already looking at this post."
+
+
+def _report_as(client, reporter, post, reason) -> str:
+    client.force_login(reporter)
+    url = reverse("community:report_post", kwargs={"pk": post.pk})
+    response = client.post(url, {"reason": reason}, follow=True)
+    assert response.status_code == 200, response.redirect_chain
+    return response.content.decode()
+
+
+def test_a_burst_of_twenty_reporters_is_all_recorded_in_one_item_with_one_alert(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    post = make_reply(topic=make_topic())
+    reporters = [UserFactory() for _ in range(20)]
+    thanked_as_already_looking = 0
+    for number, reporter in enumerate(reporters):
+        # Every other member says someone may be at risk; the others' reports hide the post.
+        reason = ReportReason.AT_RISK if number % 2 else ReportReason.UNSUPPORTIVE
+        hidden_before = Post.objects.get(pk=post.pk).status == "hidden"
+        with django_capture_on_commit_callbacks(execute=True):
+            page = _report_as(client, reporter, post, reason)
+        if hidden_before:
+            assert ALREADY_LOOKING in page
+            thanked_as_already_looking += 1
+        else:
+            assert "Thank you for your report." in page
+    assert thanked_as_already_looking == 15
+    item = ReviewItem.objects.get(post=post)
+    assert Report.objects.filter(post=post).count() == 20
+    assert Report.objects.filter(post=post, review_item=item).count() == 20
+    assert item.report_count == 20 and item.at_risk and item.alert_count == 1
+    assert ModerationLog.objects.filter(post=post, action=ModerationAction.AUTO_HIDE).count() == 1
+    alerts = Notification.objects.filter(recipient=moderator, kind=NotificationKind.MODERATOR_ALERT)
+    assert alerts.count() == 1
+
+
+def test_a_post_hidden_by_reports_shows_its_report_form_to_members_who_could_see_it(
+    client, db, django_capture_on_commit_callbacks
+):
+    post = make_reply(topic=make_topic())
+    earlier = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            services.report_post(reporter=UserFactory(), post=post, reason=ReportReason.SPAM)
+    assert Post.objects.get(pk=post.pk).status == "hidden"
+    client.force_login(earlier)
+    url = reverse("community:report_post", kwargs={"pk": post.pk})
+    page = client.get(url).content.decode()
+    assert "Why are you reporting this post?" in page
+    assert post.topic.get_absolute_url() in page
+    # Someone who joined after it was hidden never saw it: for them it does not exist.
+    newcomer = UserFactory(date_joined=timezone.now() + timedelta(seconds=1))
+    client.force_login(newcomer)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"reason": "spam"}).status_code == 404
+    assert not Report.objects.filter(reporter=newcomer).exists()
+
+
+# serialized_rollback: the flush afterwards must not drop the seeded rows later tests rely on.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_members_reporting_at_once_through_the_site_are_all_recorded(moderator):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
+    post = make_reply(topic=make_topic())
+    reporters = [UserFactory() for _ in range(20)]
+    barrier = threading.Barrier(len(reporters))
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def send(number: int, reporter) -> None:
+        try:
+            client = Client()
+            client.force_login(reporter)
+            reason = ReportReason.AT_RISK if number % 2 else ReportReason.UNSUPPORTIVE
+            url = reverse("community:report_post", kwargs={"pk": post.pk})
+            barrier.wait()
+            statuses.append(client.post(url, {"reason": reason}).status_code)
+        except BaseException as error:  # surfaced below with the thread's own traceback
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=pair) for pair in enumerate(reporters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert statuses == [302] * 20
+    item = ReviewItem.objects.get(post=post)
+    assert Report.objects.filter(post=post, review_item=item).count() == 20
+    assert item.report_count == 20 and item.at_risk and item.alert_count == 1
+    assert ModerationLog.objects.filter(post=post, action=ModerationAction.AUTO_HIDE).count() == 1
+    alerts = Notification.objects.filter(recipient=moderator, kind=NotificationKind.MODERATOR_ALERT)
+    assert alerts.count() == 1
