@@ -68,3 +68,40 @@ def test_the_report_sweep_task_folds_a_report_older_than_a_minute(db, moderator)
     assert tasks.sweep_unfolded_reports.apply().get() == 0
     report.refresh_from_db()
     assert report.review_item == ReviewItem.objects.get(post=post)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_report_queued_across_a_redis_restart_is_folded_by_the_sweep(
+    celery_worker,  # noqa: F811
+    private_redis,  # noqa: F811
+    smtp_sink,  # noqa: F811
+):
+    from community import services
+    from forum import dispatch
+    from tests.harness import use_broker
+
+    moderator = UserFactory(role=Role.MODERATOR, email="moderator@example.test")
+    post = make_reply(topic=make_topic())
+    celery_worker.stop()
+    # The worker is down; the fold message waits in Redis, and Redis restarts without it.
+    report = services.report_post(
+        reporter=UserFactory(), post=post, reason=ReportReason.AT_RISK, note="Goodbye, all."
+    )
+    private_redis.restart()
+    use_broker(private_redis.url)  # this process's connections died with the old server
+    celery_worker.start()
+    time.sleep(2)
+    assert not ReviewItem.objects.filter(post=post).exists()
+    # An hour later, as far as the grace is concerned; then beat's minute comes round.
+    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert dispatch.publish("community.sweep_unfolded_reports", [])
+    alerts = smtp_sink.wait_for_recipient(moderator.email, timeout=60)
+    item = ReviewItem.objects.get(post=post)
+    assert item.at_risk and item.alert_count == 1
+    # A second sweep (two beats, a redelivery) folds nothing again and alerts nobody twice.
+    assert dispatch.publish("community.sweep_unfolded_reports", [])
+    smtp_sink.settle()
+    assert len(smtp_sink.wait_for_recipient(moderator.email)) == len(alerts) == 1
+    assert ReviewItem.objects.get(post=post).alert_count == 1
+    assert "Goodbye" not in alerts[0].as_string()
