@@ -38,6 +38,4 @@ class PrivatePagesMiddleware:
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return True
         location = response.headers.get("Location", "")
-        return response.status_code == 302 and location.startswith(
-            resolve_url(settings.LOGIN_URL)
-        )
+        return response.status_code == 302 and location.startswith(resolve_url(settings.LOGIN_URL))

@@ -1,4 +1,4 @@
-"""Every response to a signed-in member says `Cache-Control: private, no-store` (issue 10 item 9)."""
+"""Every response to a signed-in member says `Cache-Control: private, no-store` (issue 10.9)."""
 
 from __future__ import annotations
 
