@@ -50,3 +50,9 @@ class PostQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(_topics_visible_to(user, via="topic__"))
+
+    def submitted_by(self, author: Any, token: Any) -> PostQuerySet:
+        """The post `author` wrote from the form that carried `token` (at most one)."""
+        if token is None:
+            return self.none()
+        return self.filter(author=author, submission_token=token)
