@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from django import forms
@@ -79,13 +80,31 @@ class BodyField(forms.CharField):
         _refuse_control_characters(value, "text")
 
 
+class SubmissionTokenField(forms.UUIDField):
+    """A token made when the form is rendered, so the same form sent twice writes one post
+    (forum.services). Optional and forgiving: a missing or mangled token only means the
+    submission is not recognised as a repeat, never that the member's words are refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, widget=forms.HiddenInput, initial=uuid.uuid4, **kwargs)
+
+    # django-stubs gives UUIDField.to_python CharField's `str` return; Django returns a UUID.
+    def to_python(self, value: Any) -> uuid.UUID | None:  # type: ignore[override]
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
+
+
 class TopicForm(forms.Form):
     title = TitleField()
     body = BodyField()
+    submission_token = SubmissionTokenField()
 
 
 class ReplyForm(forms.Form):
     body = BodyField(label="Your reply")
+    submission_token = SubmissionTokenField()
 
 
 class EditPostForm(forms.Form):

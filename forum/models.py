@@ -130,6 +130,11 @@ class Post(models.Model):
     metoo_count = models.PositiveIntegerField(default=0)
     strength_count = models.PositiveIntegerField(default=0)
     proud_count = models.PositiveIntegerField(default=0)
+    # Made when the form that wrote this post (a reply, or a new topic's opening post) was
+    # rendered: the same form sent twice carries the same token, and the constraint below lets
+    # only one post exist for it, even when both arrive at once. Null for posts written
+    # without a form (fixtures, imports); nulls never collide.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -137,6 +142,9 @@ class Post(models.Model):
         ordering = ["topic", "position"]
         constraints = [
             models.UniqueConstraint(fields=["topic", "position"], name="post_unique_position"),
+            models.UniqueConstraint(
+                fields=["author", "submission_token"], name="post_unique_submission"
+            ),
         ]
         indexes = [models.Index(fields=["author", "-created_at"], name="post_author_recent")]
 

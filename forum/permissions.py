@@ -46,27 +46,33 @@ def can_read_post_body(user: User, post: PostFacts) -> bool:
     return post.status != Status.HIDDEN or post.author_id == user.pk or user.is_moderator
 
 
-def can_start_topic(user: User) -> bool:
-    """Signed-in members who are not muted may start topics."""
+def can_view_post(user: User, post: PostFacts) -> bool:
+    """The rule of Post.objects.open_to beyond the topic's: others' posts only once published
+    (moderators see every post)."""
+    return post.status == Status.PUBLISHED or post.author_id == user.pk or user.is_moderator
+
+
+def can_publish(user: User) -> bool:
+    """Signed-in members who are not muted may put words or encouragement in front of others:
+    start topics, reply, edit and react. Muted members still read, report, follow and delete."""
     return user.is_authenticated and not user.is_muted()
 
 
+def can_start_topic(user: User) -> bool:
+    """Members who may publish may start topics."""
+    return can_publish(user)
+
+
 def can_reply(user: User, topic: Topic) -> bool:
-    """Members who are not muted may reply to an open, published topic."""
-    return (
-        user.is_authenticated
-        and not user.is_muted()
-        and topic.status == Status.PUBLISHED
-        and not topic.is_locked
-    )
+    """Members who may publish may reply to an open, published topic."""
+    return can_publish(user) and topic.status == Status.PUBLISHED and not topic.is_locked
 
 
 def can_edit_post(user: User, post: PostFacts) -> bool:
-    """Authors who are not muted may edit their own live posts."""
+    """Authors who may publish may edit their own live posts."""
     return (
-        user.is_authenticated
+        can_publish(user)
         and post.author_id == user.pk
-        and not user.is_muted()
         and post.status in (Status.PUBLISHED, Status.PENDING)
     )
 
@@ -82,8 +88,8 @@ def can_delete_post(user: User, post: PostFacts) -> bool:
 
 
 def can_react(user: User, post: PostFacts) -> bool:
-    """Members send encouragement on other members' published posts."""
-    return user.is_authenticated and post.author_id != user.pk and post.status == Status.PUBLISHED
+    """Members who may publish send encouragement on other members' published posts."""
+    return can_publish(user) and post.author_id != user.pk and post.status == Status.PUBLISHED
 
 
 def can_report_post(user: User, post: PostFacts) -> bool:

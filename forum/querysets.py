@@ -46,7 +46,25 @@ class PostQuerySet(models.QuerySet):
         return self.exclude(Q(status=Status.PENDING) & ~Q(author_id=user.pk))
 
     def visible_to(self, user: Any) -> PostQuerySet:
-        """Posts `user` may link to: those of topics they may open."""
+        """Posts of topics `user` may open, whatever each post's own status (community's
+        reports read through this: a post hidden a moment ago can still be reported)."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(_topics_visible_to(user, via="topic__"))
+
+    def open_to(self, user: Any) -> PostQuerySet:
+        """Posts `user` may open by id (permalink, edit, history, delete, encouragement): in
+        topics they may open, and published unless their own (moderators: all).
+        forum.permissions.can_view_post states the second half for one post."""
+        if not user.is_authenticated:
+            return self.none()
+        posts = self.visible_to(user)
+        if user.is_moderator:
+            return posts
+        return posts.filter(Q(status=Status.PUBLISHED) | Q(author_id=user.pk))
+
+    def submitted_by(self, author: Any, token: Any) -> PostQuerySet:
+        """The post `author` wrote from the form that carried `token` (at most one)."""
+        if token is None:
+            return self.none()
+        return self.filter(author=author, submission_token=token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -78,32 +79,63 @@ def _request_review(post: Post) -> None:
     dispatch.publish_after_commit(REVIEW_NEW_POST_TASK, post.pk)
 
 
+def _submitted(author: User, token: UUID | None) -> Post | None:
+    """The post `author` already wrote from the form that carried `token`, if any."""
+    return Post.objects.submitted_by(author, token).first()
+
+
+def _already_submitted(author: User, token: UUID | None, error: IntegrityError) -> Post:
+    """The post a concurrent submission of the same form wrote; any other conflict is raised."""
+    existing = _submitted(author, token)
+    if existing is None:
+        raise error
+    return existing
+
+
 @transaction.atomic
-def create_topic(*, author: User, category: Category, title: str, body: str) -> Topic:
+def create_topic(
+    *,
+    author: User,
+    category: Category,
+    title: str,
+    body: str,
+    submission_token: UUID | None = None,
+) -> Topic:
     """A new topic exists in `category` with `body` as its opening post: published, or
-    waiting for a moderator (a new member's first posts); counters count it once published."""
+    waiting for a moderator (a new member's first posts); counters count it once published.
+    The same `submission_token` again returns that topic and changes nothing."""
+    existing = _submitted(author, submission_token)
+    if existing is not None:
+        return existing.topic
     now = timezone.now()
     status = Status.PENDING if needs_review(author) else Status.PUBLISHED
-    topic = Topic.objects.create(
-        category=category,
-        author=author,
-        title=title.strip(),
-        status=status,
-        created_at=now,
-        last_activity_at=now,
-        last_poster=author,
-        last_position=1,
-    )
-    post = Post.objects.create(
-        topic=topic,
-        author=author,
-        position=1,
-        body=body,
-        body_html=_render(body),
-        status=status,
-        crisis_language=screening.is_crisis_language(f"{title}\n{body}"),
-        created_at=now,
-    )
+    try:
+        # A savepoint: when the same form arrives twice at once, the second insert of the
+        # opening post waits for the first and then fails, and its topic row goes with it.
+        with transaction.atomic():
+            topic = Topic.objects.create(
+                category=category,
+                author=author,
+                title=title.strip(),
+                status=status,
+                created_at=now,
+                last_activity_at=now,
+                last_poster=author,
+                last_position=1,
+            )
+            post = Post.objects.create(
+                topic=topic,
+                author=author,
+                position=1,
+                body=body,
+                body_html=_render(body),
+                status=status,
+                crisis_language=screening.is_crisis_language(f"{title}\n{body}"),
+                created_at=now,
+                submission_token=submission_token,
+            )
+    except IntegrityError as error:
+        return _already_submitted(author, submission_token, error).topic
     if status == Status.PUBLISHED:
         Category.objects.filter(pk=category.pk).update(
             topic_count=F("topic_count") + 1,
@@ -119,11 +151,18 @@ def create_topic(*, author: User, category: Category, title: str, body: str) -> 
 
 
 @transaction.atomic
-def create_reply(*, author: User, topic: Topic, body: str) -> Post:
+def create_reply(
+    *, author: User, topic: Topic, body: str, submission_token: UUID | None = None
+) -> Post:
     """A new reply is the last post of `topic`: published and counted, or waiting for a
-    moderator (a new member's first posts) and counted only once approved."""
+    moderator (a new member's first posts) and counted only once approved. The same
+    `submission_token` again returns that reply and changes nothing."""
     # The row lock serialises position numbers per topic; other topics are not blocked.
     locked = Topic.objects.select_for_update().get(pk=topic.pk)
+    # Read after the lock: a concurrent submission of the same form has committed by now.
+    existing = _submitted(author, submission_token)
+    if existing is not None:
+        return existing
     if locked.is_locked:
         raise ForumError("This topic is closed to new replies.")
     if locked.status != Status.PUBLISHED:
@@ -131,16 +170,22 @@ def create_reply(*, author: User, topic: Topic, body: str) -> Post:
     now = timezone.now()
     position = locked.last_position + 1
     status = Status.PENDING if needs_review(author) else Status.PUBLISHED
-    post = Post.objects.create(
-        topic=locked,
-        author=author,
-        position=position,
-        body=body,
-        body_html=_render(body),
-        status=status,
-        crisis_language=screening.is_crisis_language(body),
-        created_at=now,
-    )
+    try:
+        # A savepoint, for a token reused on another topic while its first use is in flight.
+        with transaction.atomic():
+            post = Post.objects.create(
+                topic=locked,
+                author=author,
+                position=position,
+                body=body,
+                body_html=_render(body),
+                status=status,
+                crisis_language=screening.is_crisis_language(body),
+                created_at=now,
+                submission_token=submission_token,
+            )
+    except IntegrityError as error:
+        return _already_submitted(author, submission_token, error)
     if status == Status.PUBLISHED:
         Topic.objects.filter(pk=locked.pk).update(
             last_position=position,

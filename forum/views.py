@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import cache as once
 
 from django.conf import settings
@@ -14,9 +15,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from accounts import rate_limits
 from accounts.http import AuthenticatedRequest
 
-from . import page_reads, permissions, post_cards, services
+from . import page_reads, permissions, post_cards, refusals, services
 from .forms import EditPostForm, ReplyForm, TopicForm
 from .models import Category, Post, Status, Topic
 from .pagination import page_from_request
@@ -73,18 +75,38 @@ def _after_posting(request: HttpRequest, post: Post, *, posted: str) -> None:
         request.session[CRISIS_PANEL_SESSION_KEY] = post.topic_id
 
 
+def _earlier_submission(request: AuthenticatedRequest, token: uuid.UUID | None) -> Post | None:
+    """The post this same form already wrote (sent twice): the member lands on it, and a
+    repeat never counts against their rate limit."""
+    return Post.objects.submitted_by(request.user, token).select_related("topic").first()
+
+
 @login_required
 def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     cat = get_object_or_404(Category, slug=slug)
     if not permissions.can_start_topic(request.user):
-        raise PermissionDenied("You can't start topics right now.")
+        return refusals.muted(request, request.user, back=cat.get_absolute_url())
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["submission_token"]
+        earlier = _earlier_submission(request, token)
+        if earlier is not None:
+            return redirect(earlier.topic)
+        refusal = rate_limits.consume(request, action="topic")
+        if refusal is not None:
+            form.add_error(None, refusal.message)
+            return render(
+                request,
+                "forum/topic_form.html",
+                {"category": cat, "form": form},
+                status=refusals.TOO_MANY,
+            )
         topic = services.create_topic(
             author=request.user,
             category=cat,
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
+            submission_token=token,
         )
         _after_posting(
             request,
@@ -130,10 +152,12 @@ def topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "cards": post_cards.page_of_cards(rows, viewer=user, sent=thread.sent, key=thread.key),
             "page": page,
             "reply_field": blank_reply_field(),
+            # The reply box is cached whole; its token is made here, once per page view.
+            "submission_token": uuid.uuid4() if can_reply else None,
             "can_reply": can_reply,
             "can_follow": permissions.can_follow_topic(user, topic),
             "is_followed": thread.is_followed,
-            "is_muted": not can_reply and user.is_muted(),
+            "muted_until": refusals.until(user) if not permissions.can_publish(user) else "",
             "has_encouragement_buttons": any(permissions.can_react(user, row) for row in rows),
             # Shown once, on the page the author lands on after posting (base.html).
             "show_crisis_panel": request.session.pop(CRISIS_PANEL_SESSION_KEY, None) == topic.pk,
@@ -146,60 +170,91 @@ def reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     topic = get_object_or_404(
         Topic.objects.visible_to(request.user).select_related("category"), pk=pk
     )
+    back = f"{topic.get_absolute_url()}?page=last"
+    if not permissions.can_publish(request.user):
+        return refusals.muted(request, request.user, back=back)
     if not permissions.can_reply(request.user, topic):
+        # The topic is one the member may read (else 404 above), closed or still waiting.
         raise PermissionDenied("You can't reply to this topic right now.")
     form = ReplyForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            post = services.create_reply(
-                author=request.user, topic=topic, body=form.cleaned_data["body"]
-            )
-        except services.ForumError as error:
-            form.add_error(None, str(error))
+        token = form.cleaned_data["submission_token"]
+        earlier = _earlier_submission(request, token)
+        if earlier is not None:
+            return redirect(earlier)
+        refusal = rate_limits.consume(request, action="reply")
+        if refusal is not None:
+            form.add_error(None, refusal.message)
+            status = refusals.TOO_MANY
         else:
-            _after_posting(request, post, posted="Your reply is posted.")
-            return redirect(post)
-    return render(request, "forum/reply_form.html", {"topic": topic, "form": form})
+            try:
+                post = services.create_reply(
+                    author=request.user,
+                    topic=topic,
+                    body=form.cleaned_data["body"],
+                    submission_token=token,
+                )
+            except services.ForumError as error:
+                form.add_error(None, str(error))
+            else:
+                _after_posting(request, post, posted="Your reply is posted.")
+                return redirect(post)
+    return render(request, "forum/reply_form.html", {"topic": topic, "form": form}, status=status)
 
 
-@login_required
-def post_permalink(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
-    return redirect(f"{post.topic.get_absolute_url()}?page={post.page_number}#post-{post.position}")
+def _position(post: Post) -> str:
+    return f"{post.topic.get_absolute_url()}?page={post.page_number}#post-{post.position}"
 
 
-def _own_post(request: HttpRequest, pk: int) -> Post:
+# Every route under /p/<pk>/ reads through this one scope: a post the reader may not see
+# (another member's waiting or hidden post, a post in a topic they cannot open) answers 404
+# exactly like an id that was never used. A post they may see but not change answers 403.
+def _open_post(request: HttpRequest, pk: int) -> Post:
     return get_object_or_404(
-        Post.objects.visible_to(request.user).select_related("topic", "topic__category"), pk=pk
+        Post.objects.open_to(request.user).select_related("topic", "topic__category"), pk=pk
     )
 
 
 @login_required
+def post_permalink(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return redirect(_position(_open_post(request, pk)))
+
+
+@login_required
 def edit_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    post = _own_post(request, pk)
+    post = _open_post(request, pk)
+    if post.author_id == request.user.pk and not permissions.can_publish(request.user):
+        return refusals.muted(request, request.user, back=_position(post))
     if not permissions.can_edit_post(request.user, post):
         raise PermissionDenied("You can only edit your own posts.")
     initial = {"body": post.body, "title": post.topic.title}
     form = EditPostForm(request.POST or None, initial=initial, with_title=post.is_opening_post)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_post(
-                editor=request.user,
-                post=post,
-                body=form.cleaned_data["body"],
-                title=form.cleaned_data.get("title"),
-            )
-        except services.ForumError as error:
-            form.add_error(None, str(error))
+        refusal = rate_limits.consume(request, action="edit")
+        if refusal is not None:
+            form.add_error(None, refusal.message)
+            status = refusals.TOO_MANY
         else:
-            messages.success(request, "Your changes are saved.")
-            return redirect(post)
-    return render(request, "forum/post_edit.html", {"post": post, "form": form})
+            try:
+                services.edit_post(
+                    editor=request.user,
+                    post=post,
+                    body=form.cleaned_data["body"],
+                    title=form.cleaned_data.get("title"),
+                )
+            except services.ForumError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your changes are saved.")
+                return redirect(post)
+    return render(request, "forum/post_edit.html", {"post": post, "form": form}, status=status)
 
 
 @login_required
 def post_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    post = _own_post(request, pk)
+    post = _open_post(request, pk)
     if not permissions.can_see_post_history(request.user, post):
         raise PermissionDenied("Only the author and moderators can see earlier versions.")
     revisions = post.revisions.select_related("editor")
@@ -208,7 +263,7 @@ def post_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def delete_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    post = _own_post(request, pk)
+    post = _open_post(request, pk)
     if not permissions.can_delete_post(request.user, post):
         raise PermissionDenied("You can only delete your own posts.")
     if request.method == "POST":
@@ -221,9 +276,14 @@ def delete_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def react(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    post = _own_post(request, pk)
+    post = _open_post(request, pk)
+    if not permissions.can_publish(request.user):
+        return refusals.muted(request, request.user, back=_position(post))
     if not permissions.can_react(request.user, post):
         raise PermissionDenied("You can send encouragement on other members' posts.")
+    refusal = rate_limits.consume(request, action="reaction")
+    if refusal is not None:
+        return refusals.too_many(request, refusal, back=_position(post))
     # Each button says what it sets ("hear:on"), so a double submit cannot undo itself.
     kind, _, state = request.POST.get("reaction", "").partition(":")
     on = state == "on"

@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known, so its response step sees every later middleware's answer.
+    "config.cache_control.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: signing a suspended member out tells them why.
     "accounts.middleware.SuspendedMemberMiddleware",

@@ -30,3 +30,41 @@ def test_can_see_in_thread_matches_in_thread_for(status):
     for reader in (author, UserFactory(), UserFactory(role=Role.MODERATOR)):
         expected = Post.objects.in_thread_for(reader).filter(pk=post.pk).exists()
         assert permissions.can_see_in_thread(reader, post) is expected, (status, reader.role)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", Status.values)
+def test_can_view_post_matches_open_to(status):
+    author = UserFactory()
+    post = make_reply(topic=make_topic(), author=author)
+    Post.objects.filter(pk=post.pk).update(status=status)
+    post.refresh_from_db()
+    for reader in (author, UserFactory(), UserFactory(role=Role.MODERATOR)):
+        expected = Post.objects.open_to(reader).filter(pk=post.pk).exists()
+        in_scope = permissions.can_view_topic(reader, post.topic)
+        assert (in_scope and permissions.can_view_post(reader, post)) is expected, (
+            status,
+            reader.role,
+        )
+
+
+@pytest.mark.django_db
+def test_muted_members_may_not_publish_anything_but_may_still_follow_report_and_delete():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    muted = UserFactory(muted_until=timezone.now() + timedelta(hours=2))
+    topic = make_topic()
+    others = topic.posts.get()
+    own = make_reply(topic=topic, author=muted)
+    assert not permissions.can_publish(muted)
+    assert not permissions.can_start_topic(muted)
+    assert not permissions.can_reply(muted, topic)
+    assert not permissions.can_edit_post(muted, own)
+    assert not permissions.can_react(muted, others)
+    assert permissions.can_follow_topic(muted, topic)
+    assert permissions.can_report_post(muted, others)
+    assert permissions.can_delete_post(muted, own)
+    muted.muted_until = timezone.now() - timedelta(minutes=1)
+    assert permissions.can_publish(muted) and permissions.can_react(muted, others)

@@ -1,8 +1,12 @@
+import threading
+import uuid
+
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from forum import services
-from forum.models import Category, Post, PostRevision, Reaction, Status, Topic
+from forum.models import Category, Post, PostFanOut, PostRevision, Reaction, Status, Topic
+from tests.conftest import service_missing
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 
@@ -145,3 +149,139 @@ def test_encouragement_counts_are_kept_on_the_post():
     assert services.set_reaction(user=senders[0], post=post, kind="hear", on=False) is False
     post.refresh_from_db()
     assert post.hear_count == 1
+
+
+# --- the same form sent twice writes one post (issue 15 item 4) ----------------------------
+
+
+@pytest.mark.django_db
+def test_a_repeated_topic_submission_returns_the_first_topic_and_changes_nothing():
+    author, category, token = UserFactory(), CategoryFactory(), uuid.uuid4()
+    first = services.create_topic(
+        author=author, category=category, title="Once", body="b", submission_token=token
+    )
+    category.refresh_from_db()
+    before = (category.revision, category.topic_count, category.post_count)
+    again = services.create_topic(
+        author=author, category=category, title="Once", body="b", submission_token=token
+    )
+    category.refresh_from_db()
+    assert again.pk == first.pk
+    assert (category.revision, category.topic_count, category.post_count) == before
+    assert Topic.objects.filter(author=author).count() == 1
+    assert PostFanOut.objects.filter(post__topic=first).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_repeated_reply_submission_returns_the_first_reply_and_changes_nothing():
+    topic, author, token = make_topic(), UserFactory(), uuid.uuid4()
+    first = services.create_reply(author=author, topic=topic, body="b", submission_token=token)
+    before = Topic.objects.values_list("revision", "reply_count", "last_position").get(pk=topic.pk)
+    again = services.create_reply(author=author, topic=topic, body="b", submission_token=token)
+    assert again.pk == first.pk
+    after = Topic.objects.values_list("revision", "reply_count", "last_position").get(pk=topic.pk)
+    assert after == before
+    assert PostFanOut.objects.filter(post__author=author).count() == 1
+
+
+@pytest.mark.django_db
+def test_tokens_belong_to_their_author_and_no_token_means_no_deduplication():
+    topic, token = make_topic(), uuid.uuid4()
+    one = services.create_reply(author=UserFactory(), topic=topic, body="b", submission_token=token)
+    two = services.create_reply(author=UserFactory(), topic=topic, body="b", submission_token=token)
+    author = UserFactory()
+    three = services.create_reply(author=author, topic=topic, body="b")
+    four = services.create_reply(author=author, topic=topic, body="b")
+    assert len({one.pk, two.pk, three.pk, four.pk}) == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["topic", "reply"])
+def test_a_submission_that_loses_the_race_returns_the_winners_post(monkeypatch, kind):
+    """The database's constraint decides when both submissions passed the first look."""
+    author, topic, token = UserFactory(), make_topic(), uuid.uuid4()
+    if kind == "topic":
+        first = services.create_topic(
+            author=author, category=topic.category, title="T", body="b", submission_token=token
+        ).posts.get()
+    else:
+        first = services.create_reply(author=author, topic=topic, body="b", submission_token=token)
+    real = services._submitted
+    looks: list[object] = []
+
+    def misses_once(author, token):
+        looks.append(token)
+        return None if len(looks) == 1 else real(author, token)
+
+    monkeypatch.setattr(services, "_submitted", misses_once)
+    topics_before = Topic.objects.count()
+    if kind == "topic":
+        again = services.create_topic(
+            author=author, category=topic.category, title="T", body="b", submission_token=token
+        ).posts.get(position=1)
+    else:
+        again = services.create_reply(author=author, topic=topic, body="b", submission_token=token)
+    assert again.pk == first.pk
+    assert Topic.objects.count() == topics_before  # the loser's topic row rolled back
+    assert len(looks) == 2
+
+
+def _at_once(count: int, action) -> list[object]:
+    barrier = threading.Barrier(count)
+    results: list[object] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(action())
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return results
+
+
+# serialized_rollback: the flush afterwards must not drop the seeded rows later tests rely on.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_form_sent_eight_times_at_once_makes_one_topic_and_one_reply():
+    if connection.vendor != "postgresql":
+        service_missing("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
+    author, category = UserFactory(), CategoryFactory()
+    topic_token, reply_token = uuid.uuid4(), uuid.uuid4()
+    topics = _at_once(
+        8,
+        lambda: (
+            services.create_topic(
+                author=author,
+                category=category,
+                title="Once",
+                body="b",
+                submission_token=topic_token,
+            ).pk
+        ),
+    )
+    assert len(set(topics)) == 1
+    category.refresh_from_db()
+    assert (category.topic_count, category.post_count, category.revision) == (1, 1, 1)
+    topic = Topic.objects.get(pk=topics[0])
+    replies = _at_once(
+        8,
+        lambda: (
+            services.create_reply(
+                author=author, topic=topic, body="b", submission_token=reply_token
+            ).pk
+        ),
+    )
+    assert len(set(replies)) == 1
+    topic.refresh_from_db()
+    assert (topic.reply_count, topic.last_position) == (1, 2)
+    assert Post.objects.filter(author=author).count() == 2
+    assert PostFanOut.objects.filter(post__author=author).count() == 2

@@ -1,10 +1,14 @@
 """Forum pages through the client: the happy paths and every denial."""
 
+import re
+import uuid
+from datetime import UTC
+
 import pytest
 from django.urls import reverse
 
-from forum.models import Post, Reaction, Status, Topic
-from tests.factories import CategoryFactory, make_reply, make_topic
+from forum.models import Category, Post, Reaction, Status, Topic
+from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 
 @pytest.fixture
@@ -265,3 +269,335 @@ def test_anyone_can_open_another_members_pending_topic_only_if_allowed(
 def test_ids_beyond_any_database_integer_are_not_found(member_client):
     for url in ("/t/99999999999999999999/", "/p/99999999999999999999/"):
         assert member_client.get(url).status_code == 404, url
+
+
+# --- rate limits (issue 10 item 5) --------------------------------------------------------
+
+LIMITS_ON = {
+    "topic": ("2/h", "1/h"),
+    "reply": ("2/m", "1/m"),
+    "edit": ("2/10m", "1/10m"),
+    "reaction": ("2/m", "1/m"),
+    "follow": ("2/m", "1/m"),
+    "report": ("2/10m", "1/10m"),
+    "profile": ("2/h", "1/h"),
+}
+
+
+@pytest.fixture
+def limits_on(settings, member):
+    """Limits on, and `member` past the new-member period, so the members' rate applies."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.MEMBER_RATE_LIMITS = LIMITS_ON
+    member.date_joined = timezone.now() - timedelta(days=365)
+    member.save(update_fields=["date_joined"])
+
+
+@pytest.mark.django_db
+def test_too_many_topics_are_refused_with_429_and_the_text_kept(
+    member_client, member, category, limits_on
+):
+    url = reverse("forum:new_topic", args=[category.slug])
+    for n in range(2):
+        assert member_client.post(url, {"title": f"Topic {n}", "body": "ok"}).status_code == 302
+    revision = Category.objects.get(pk=category.pk).revision
+    refused = member_client.post(url, {"title": "One more", "body": "Still here, all of it."})
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "paused this for a moment" in html and "Anything you wrote is still here" in html
+    assert "Still here, all of it." in html and 'value="One more"' in html
+    assert Topic.objects.filter(author=member).count() == 2
+    assert Category.objects.get(pk=category.pk).revision == revision
+
+
+@pytest.mark.django_db
+def test_new_members_get_the_tighter_topic_limit(client, category, limits_on):
+    newcomer = UserFactory()
+    client.force_login(newcomer)
+    url = reverse("forum:new_topic", args=[category.slug])
+    assert client.post(url, {"title": "First", "body": "hello"}).status_code == 302
+    assert client.post(url, {"title": "Second", "body": "hello"}).status_code == 429
+
+
+@pytest.mark.django_db
+def test_too_many_replies_are_refused_with_429_and_the_text_kept(
+    member_client, member, topic, limits_on
+):
+    url = reverse("forum:reply", args=[topic.pk])
+    for n in range(2):
+        assert member_client.post(url, {"body": f"reply {n}"}).status_code == 302
+    revision = Topic.objects.get(pk=topic.pk).revision
+    refused = member_client.post(url, {"body": "The words I typed."})
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "posted several replies" in html and "The words I typed." in html
+    assert Post.objects.filter(topic=topic, author=member).count() == 2
+    assert Topic.objects.get(pk=topic.pk).revision == revision
+
+
+@pytest.mark.django_db
+def test_too_many_edits_are_refused_with_429_and_the_text_kept(
+    member_client, member, topic, limits_on
+):
+    post = make_reply(topic=topic, author=member, body="first words")
+    url = reverse("forum:edit_post", args=[post.pk])
+    for n in range(2):
+        assert member_client.post(url, {"body": f"edit {n}"}).status_code == 302
+    refused = member_client.post(url, {"body": "A third try."})
+    assert refused.status_code == 429
+    assert "edited posts several times" in refused.content.decode()
+    assert "A third try." in refused.content.decode()
+    post.refresh_from_db()
+    assert post.body == "edit 1" and post.edit_count == 2
+
+
+@pytest.mark.django_db
+def test_too_many_reactions_are_refused_with_429(member_client, member, topic, limits_on):
+    posts = [make_reply(topic=topic) for _ in range(3)]
+    for post in posts[:2]:
+        url = reverse("forum:react", args=[post.pk])
+        assert member_client.post(url, {"reaction": "hear:on"}).status_code == 302
+    refused = member_client.post(
+        reverse("forum:react", args=[posts[2].pk]), {"reaction": "hear:on"}
+    )
+    assert refused.status_code == 429
+    assert "sent a lot of encouragement" in refused.content.decode()
+    assert not Reaction.objects.filter(post=posts[2]).exists()
+    assert Post.objects.get(pk=posts[2].pk).hear_count == 0
+
+
+@pytest.mark.django_db
+def test_invalid_forms_and_repeats_do_not_use_up_the_limit(member_client, member, topic, limits_on):
+    url = reverse("forum:reply", args=[topic.pk])
+    for _ in range(3):
+        assert member_client.post(url, {"body": "  "}).status_code == 200
+    token = str(uuid.uuid4())
+    for _ in range(3):
+        assert (
+            member_client.post(url, {"body": "once", "submission_token": token}).status_code == 302
+        )
+    assert member_client.post(url, {"body": "twice"}).status_code == 302
+
+
+# --- what a reader may not see answers 404 (issue 10 item 6) -------------------------------
+
+HUGE = 99999999999999999999
+
+
+def post_routes(pk: int) -> list[tuple[str, str, dict]]:
+    return [
+        ("get", reverse("forum:post", args=[pk]), {}),
+        ("get", reverse("forum:edit_post", args=[pk]), {}),
+        ("post", reverse("forum:edit_post", args=[pk]), {"body": "changed"}),
+        ("get", reverse("forum:post_history", args=[pk]), {}),
+        ("get", reverse("forum:delete_post", args=[pk]), {}),
+        ("post", reverse("forum:delete_post", args=[pk]), {}),
+        ("post", reverse("forum:react", args=[pk]), {"reaction": "hear:on"}),
+    ]
+
+
+def topic_routes(pk: int) -> list[tuple[str, str, dict]]:
+    return [
+        ("get", reverse("forum:topic", args=[pk]), {}),
+        ("get", reverse("forum:reply", args=[pk]), {}),
+        ("post", reverse("forum:reply", args=[pk]), {"body": "hello"}),
+    ]
+
+
+def answer(client, method: str, url: str, data: dict):
+    return getattr(client, method)(url, data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.PENDING, Status.HIDDEN, Status.REMOVED])
+def test_another_members_unseen_post_answers_exactly_like_a_missing_one(
+    member_client, other_member, topic, status
+):
+    post = make_reply(topic=topic, author=other_member, body="not for you yet")
+    Post.objects.filter(pk=post.pk).update(status=status)
+    missing_pk = Post.objects.order_by("-pk").first().pk + 1000
+    for (method, url, data), (_, missing_url, _) in zip(
+        post_routes(post.pk), post_routes(missing_pk), strict=True
+    ):
+        hidden = answer(member_client, method, url, data)
+        missing = answer(member_client, method, missing_url, data)
+        assert hidden.status_code == 404, (status, method, url)
+        assert hidden.content == missing.content, (status, method, url)
+    after = Post.objects.get(pk=post.pk)
+    assert (after.status, after.body, after.hear_count) == (status, "not for you yet", 0)
+
+
+@pytest.mark.django_db
+def test_posts_and_routes_of_a_topic_the_reader_cannot_open_answer_404(
+    member_client, other_member, category
+):
+    topic = make_topic(author=other_member, category=category)
+    Topic.objects.filter(pk=topic.pk).update(status=Status.PENDING)
+    Post.objects.filter(topic=topic).update(status=Status.PENDING)
+    missing = Topic.objects.order_by("-pk").first().pk + 1000
+    opening = topic.posts.get(position=1)
+    for method, url, data in topic_routes(topic.pk) + post_routes(opening.pk):
+        response = answer(member_client, method, url, data)
+        assert response.status_code == 404, (method, url)
+    not_found = answer(member_client, "get", reverse("forum:topic", args=[missing]), {})
+    assert answer(member_client, "get", topic.get_absolute_url(), {}).content == not_found.content
+    assert Post.objects.filter(topic=topic).count() == 1
+
+
+@pytest.mark.django_db
+def test_huge_ids_answer_404_on_every_route(member_client):
+    for method, url, data in post_routes(HUGE) + topic_routes(HUGE):
+        assert answer(member_client, method, url, data).status_code == 404, (method, url)
+
+
+@pytest.mark.django_db
+def test_authors_and_moderators_still_open_waiting_and_hidden_posts(
+    client, member, other_member, topic
+):
+    from accounts.models import Role
+
+    post = make_reply(topic=topic, author=member)
+    Post.objects.filter(pk=post.pk).update(status=Status.HIDDEN)
+    client.force_login(member)
+    assert client.get(reverse("forum:post", args=[post.pk])).status_code == 302
+    assert client.get(reverse("forum:post_history", args=[post.pk])).status_code == 200
+    client.force_login(UserFactory(role=Role.MODERATOR))
+    assert client.get(reverse("forum:post", args=[post.pk])).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_post_the_reader_may_see_but_not_change_answers_403(member_client, topic):
+    post = topic.posts.get(position=1)
+    for method, url, data in post_routes(post.pk)[1:]:
+        if url.endswith("/react/"):
+            continue  # encouragement on someone else's post is allowed
+        assert answer(member_client, method, url, data).status_code == 403, (method, url)
+    assert Post.objects.get(pk=post.pk).body == "Hard but okay."
+
+
+# --- muted members (issue 10 item 8) -------------------------------------------------------
+
+
+@pytest.fixture
+def muted(member):
+    from datetime import datetime
+
+    member.muted_until = datetime(2099, 12, 3, 14, 0, tzinfo=UTC)
+    member.save()
+    return member
+
+
+UNTIL = "until 3 December at 14:00 UTC"
+
+
+@pytest.mark.django_db
+def test_muted_member_is_told_until_when_for_posting_editing_and_reacting(
+    member_client, muted, topic
+):
+    own = make_reply(topic=topic, author=muted, body="mine")
+    reactions_before = Reaction.objects.count()
+    refused = [
+        member_client.get(reverse("forum:new_topic", args=[topic.category.slug])),
+        member_client.post(
+            reverse("forum:new_topic", args=[topic.category.slug]), {"title": "x y z", "body": "b"}
+        ),
+        member_client.post(reverse("forum:reply", args=[topic.pk]), {"body": "hello"}),
+        member_client.get(reverse("forum:edit_post", args=[own.pk])),
+        member_client.post(reverse("forum:edit_post", args=[own.pk]), {"body": "changed"}),
+        member_client.post(
+            reverse("forum:react", args=[topic.posts.get(position=1).pk]), {"reaction": "hear:on"}
+        ),
+    ]
+    for response in refused:
+        assert response.status_code == 403
+        assert UNTIL in response.content.decode()
+        assert "You can still read, follow topics and report posts" in response.content.decode()
+    assert Post.objects.get(pk=own.pk).body == "mine"
+    assert Reaction.objects.count() == reactions_before
+    assert Post.objects.filter(author=muted).count() == 1
+
+
+@pytest.mark.django_db
+def test_muted_member_reads_follows_and_deletes_but_sees_no_buttons(member_client, muted, topic):
+    page = member_client.get(topic.get_absolute_url())
+    html = page.content.decode()
+    assert page.status_code == 200 and UNTIL in html
+    assert 'name="reaction"' not in html and "Post reply" not in html
+    assert member_client.post(reverse("forum:follow_topic", args=[topic.pk])).status_code == 302
+    own = make_reply(topic=topic, author=muted)
+    assert member_client.post(reverse("forum:delete_post", args=[own.pk])).status_code == 302
+
+
+# --- the same form sent twice makes one post (issue 15 item 4) ------------------------------
+
+
+@pytest.mark.django_db
+def test_the_topic_form_carries_a_fresh_token_each_time(member_client, category):
+    url = reverse("forum:new_topic", args=[category.slug])
+    first = member_client.get(url).context["form"]["submission_token"].value()
+    second = member_client.get(url).context["form"]["submission_token"].value()
+    assert first and second and first != second
+
+
+@pytest.mark.django_db
+def test_a_topic_form_sent_twice_makes_one_topic(
+    member_client, member, category, django_capture_on_commit_callbacks
+):
+    url = reverse("forum:new_topic", args=[category.slug])
+    html = member_client.get(url).content.decode()
+    token = re.search(r'name="submission_token" value="([0-9a-f-]{36})"', html).group(1)
+    data = {"title": "Only once", "body": "Sent twice", "submission_token": token}
+    first = member_client.post(url, data)
+    revision = Category.objects.get(pk=category.pk).revision
+    second = member_client.post(url, data)
+    topic = Topic.objects.get(author=member)
+    assert (first.status_code, first.url) == (302, topic.get_absolute_url())
+    assert (second.status_code, second.url) == (302, topic.get_absolute_url())
+    assert Category.objects.get(pk=category.pk).revision == revision
+    assert Category.objects.get(pk=category.pk).topic_count == 1
+
+
+@pytest.mark.django_db
+def test_a_reply_form_sent_twice_makes_one_reply_and_one_notification(
+    member_client, member, other_member, topic, django_capture_on_commit_callbacks
+):
+    from forum.models import Notification
+
+    html = member_client.get(topic.get_absolute_url()).content.decode()
+    token = re.search(r'name="submission_token" value="([0-9a-f-]{36})"', html).group(1)
+    url = reverse("forum:reply", args=[topic.pk])
+    data = {"body": "Double click", "submission_token": token}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = member_client.post(url, data)
+    revision = Topic.objects.get(pk=topic.pk).revision
+    with django_capture_on_commit_callbacks(execute=True):
+        second = member_client.post(url, data)
+    reply = Post.objects.get(topic=topic, author=member)
+    assert first.url == second.url == reply.get_absolute_url()
+    assert Topic.objects.get(pk=topic.pk).revision == revision
+    assert Topic.objects.get(pk=topic.pk).reply_count == 1
+    assert Notification.objects.filter(recipient=other_member, topic=topic).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refused_reply_keeps_its_token_so_sending_it_again_posts_once(
+    member_client, member, topic
+):
+    url = reverse("forum:reply", args=[topic.pk])
+    token = str(uuid.uuid4())
+    bad = member_client.post(url, {"body": " ", "submission_token": token})
+    assert f'value="{token}"' in bad.content.decode()
+    member_client.post(url, {"body": "now", "submission_token": token})
+    member_client.post(url, {"body": "now", "submission_token": token})
+    assert Post.objects.filter(topic=topic, author=member).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_mangled_token_still_posts(member_client, member, topic):
+    url = reverse("forum:reply", args=[topic.pk])
+    response = member_client.post(url, {"body": "words", "submission_token": "not-a-uuid"})
+    assert response.status_code == 302
+    assert Post.objects.filter(topic=topic, author=member).count() == 1
