@@ -31,7 +31,9 @@ def test_write_read_print_and_find_my_plan_after_a_hard_post(live_server, browse
     assert no_sideways_scroll(page)
     page.get_by_role("link", name="Write my safety plan").click()
     page.get_by_label("Things I can do on my own").fill("Make tea\nWalk round the block")
-    page.get_by_label("People I can ask for help").fill("My sister Ines, 555 0143")
+    page.get_by_label("People I can ask for help").fill(
+        "My sister Ines, 555 0143\nhttps://support.example.test/localcrisisteamforthenorthdistrictandtheislands"
+    )
     page.get_by_label("My reasons for living").fill("<b>My cat, Pepper</b>")
     assert no_sideways_scroll(page)
     page.get_by_role("button", name="Save my plan").click()
@@ -59,6 +61,7 @@ def test_write_read_print_and_find_my_plan_after_a_hard_post(live_server, browse
     panel = page.get_by_role("region", name="Thank you for telling us how you are")
     expect(panel.get_by_role("heading", name="From your safety plan")).to_be_visible()
     expect(panel.get_by_text("Make tea")).to_be_visible()
+    assert no_sideways_scroll(page)  # a long address in the plan wraps inside the panel
     panel.get_by_role("link", name="Open my whole safety plan").click()
     expect(page.get_by_text("My cat, Pepper")).to_be_visible()
     context.close()
