@@ -356,3 +356,79 @@ class Sanction(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None and self.ends_at > timezone.now()
+
+
+# --- My safety plan: a member's own plan for hard moments, readable by them alone ---------------
+
+
+class SafetyPlanQuerySet(models.QuerySet["SafetyPlan"]):
+    def owned_by(self, user: User) -> SafetyPlanQuerySet:
+        """The plan `user` wrote, if any: the only way any page reads a plan."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class SafetyPlan(models.Model):
+    """A member's own plan, in the sections of the Stanley-Brown safety plan.
+
+    Plain text, escaped when shown. Only its owner ever reads it: it is not in the admin, no
+    other role has a route to it, and it never goes into an email, a log line or a task.
+    """
+
+    # (field, heading): the plan's order, which is also the order it is read in a hard moment.
+    SECTIONS = (
+        ("warning_signs", "My warning signs"),
+        ("coping_on_my_own", "Things I can do on my own"),
+        ("distractions", "People and places that take my mind off things"),
+        ("people_to_ask", "People I can ask for help"),
+        ("professionals", "Professionals and services I can contact"),
+        ("safer_surroundings", "Making my surroundings safer"),
+        ("reasons_for_living", "My reasons for living"),
+    )
+    # The steps to take (not the signs to notice): what the crisis panel shows first.
+    FIRST_STEP_FIELDS = ("coping_on_my_own", "people_to_ask", "professionals")
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_plan"
+    )
+    warning_signs = models.TextField(blank=True)
+    coping_on_my_own = models.TextField(blank=True)
+    distractions = models.TextField(blank=True)
+    people_to_ask = models.TextField(blank=True)
+    professionals = models.TextField(blank=True)
+    safer_surroundings = models.TextField(blank=True)
+    reasons_for_living = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SafetyPlanQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        # Never the text, nor whose it is: a repr can end up in an error report.
+        return f"Safety plan #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:safety_plan")
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[str]]]:
+        """(field, heading, lines) for every section, empty ones included."""
+        return [(field, heading, _lines(getattr(self, field))) for field, heading in self.SECTIONS]
+
+    @property
+    def first_steps(self) -> list[tuple[str, list[str]]]:
+        """(heading, first lines) of the filled-in steps to take, in the plan's order."""
+        headings = dict(self.SECTIONS)
+        return [
+            (headings[field], lines[:3])
+            for field in self.FIRST_STEP_FIELDS
+            if (lines := _lines(getattr(self, field)))
+        ]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, field).strip() for field, _ in self.SECTIONS)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -12,7 +12,7 @@ from accounts.models import User
 from forum import permissions as forum_permissions
 from forum.models import Post, Status
 
-from .models import ModerationLog, ReviewItem, ReviewStatus, Sanction
+from .models import ModerationLog, ReviewItem, ReviewStatus, SafetyPlan, Sanction
 
 
 def could_see_before_hiding(user: User, post: Post, item: ReviewItem | None) -> bool:
@@ -81,3 +81,13 @@ def can_request_review(user: User, log: ModerationLog) -> bool:
         and log.post_id is not None
         and log.actor_id is not None
     )
+
+
+def can_keep_safety_plan(user: User) -> bool:
+    """Every signed-in member may write a safety plan; a mute or suspension never takes it away."""
+    return user.is_authenticated and user.is_active
+
+
+def can_read_safety_plan(user: User, plan: SafetyPlan) -> bool:
+    """A safety plan is read by the member who wrote it and nobody else, moderators included."""
+    return user.is_authenticated and plan.owner_id == user.pk

@@ -17,3 +17,12 @@ urlpatterns = [
     path("moderation/sanctions/<int:pk>/lift/", views.lift, name="lift_sanction"),
     path("moderation/log/", views.log, name="log"),
 ]
+
+# Each section's routes are appended in their own block (with their own import) so sections
+# written side by side merge without touching each other's lines.
+from . import safety_plan_views  # noqa: E402
+
+urlpatterns += [
+    path("my/safety-plan/", safety_plan_views.safety_plan, name="safety_plan"),
+    path("my/safety-plan/edit/", safety_plan_views.edit_safety_plan, name="edit_safety_plan"),
+]

@@ -16,6 +16,7 @@ from .reports import (
     sweep_unfolded_reports,
     sweep_unreviewed_posts,
 )
+from .safety_plans import save_safety_plan
 from .sanctions import lift_expired_sanctions, lift_sanction
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "request_review",
     "review_new_post",
     "save_guidelines",
+    "save_safety_plan",
     "send_queue_summary",
     "sweep_unfolded_reports",
     "sweep_unreviewed_posts",

@@ -118,3 +118,26 @@ def test_guidelines_saved_in_the_admin_are_rendered_and_never_deleted(
     delete = reverse("admin:community_guidelines_delete", args=[saved.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert Guidelines.objects.filter(pk=saved.pk).exists()
+
+
+# --- my safety plan: not in the admin at all ------------------------------------------------
+
+
+def test_safety_plans_are_not_in_the_admin(admin_client):
+    from django.contrib import admin
+
+    from community.models import SafetyPlan
+    from community.services import save_safety_plan
+
+    owner = UserFactory()
+    save_safety_plan(owner=owner, sections={"people_to_ask": "Call Ines on 555 0143"})
+    assert not admin.site.is_registered(SafetyPlan)
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    assert "afety plan" not in index
+    user_page = admin_client.get(reverse("admin:accounts_user_change", args=[owner.pk]))
+    assert user_page.status_code == 200
+    assert "Ines" not in user_page.content.decode()
+    assert admin_client.get("/admin/community/safetyplan/").status_code == 404
+    # Deleting the member lists what goes with them by name only, never the plan's words.
+    delete_page = admin_client.get(reverse("admin:accounts_user_delete", args=[owner.pk]))
+    assert "Ines" not in delete_page.content.decode()

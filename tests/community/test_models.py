@@ -96,3 +96,45 @@ def test_system_reasons_are_never_offered():
     assert ModerationReason.REPORTED not in dict(MODERATOR_REASONS)
     assert ModerationReason.EXPIRED not in dict(MODERATOR_REASONS)
     assert ModerationReason.WITHIN_GUIDELINES in dict(MODERATOR_REASONS)
+
+
+# --- my safety plan -----------------------------------------------------------------------
+
+
+def test_a_safety_plan_is_found_only_for_its_owner(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    from community.models import SafetyPlan
+
+    owner, other = UserFactory(), UserFactory()
+    plan = SafetyPlan.objects.create(owner=owner, distractions="The park")
+    assert list(SafetyPlan.objects.owned_by(owner)) == [plan]
+    assert list(SafetyPlan.objects.owned_by(other)) == []
+    assert list(SafetyPlan.objects.owned_by(AnonymousUser())) == []
+
+
+def test_a_safety_plans_name_says_nothing_of_its_text_or_owner(db):
+    from community.models import SafetyPlan
+
+    owner = UserFactory(username="quiet_fern")
+    plan = SafetyPlan.objects.create(owner=owner, people_to_ask="Ines 555 0143")
+    assert str(plan) == f"Safety plan #{plan.pk}"
+    assert "Ines" not in repr(plan) and "quiet_fern" not in repr(plan)
+
+
+def test_a_safety_plans_first_steps_are_the_filled_in_steps_to_take(db):
+    from community.models import SafetyPlan
+
+    plan = SafetyPlan(
+        owner=UserFactory(),
+        warning_signs="I stop sleeping",
+        coping_on_my_own="One\n\n  Two \nThree\nFour",
+        professionals="My counsellor",
+    )
+    assert plan.first_steps == [
+        ("Things I can do on my own", ["One", "Two", "Three"]),
+        ("Professionals and services I can contact", ["My counsellor"]),
+    ]
+    assert plan.sections[0][1] == "My warning signs"
+    assert not plan.is_empty
+    assert SafetyPlan(owner=plan.owner, distractions="  \n").is_empty

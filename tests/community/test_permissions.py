@@ -90,3 +90,25 @@ def test_a_post_hidden_by_reports_stays_reportable_for_members_who_could_see_it(
     assert not permissions.can_report_post(member, post, item=ReviewItem(post=post))
     post.status = Status.REMOVED
     assert not permissions.can_report_post(member, post, item=ReviewItem(post=post))
+
+
+# --- my safety plan -----------------------------------------------------------------------
+
+
+def test_only_the_author_may_read_a_safety_plan(member, other_member, moderator):
+    from community.models import SafetyPlan
+
+    plan = SafetyPlan.objects.create(owner=member, people_to_ask="My sponsor")
+    admin = UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+    assert permissions.can_read_safety_plan(member, plan)
+    for reader in (other_member, moderator, admin, UserFactory(role=Role.PEER_SPECIALIST)):
+        assert not permissions.can_read_safety_plan(reader, plan)
+    assert not permissions.can_read_safety_plan(AnonymousUser(), plan)
+
+
+def test_every_signed_in_member_may_keep_a_safety_plan_even_when_muted(member):
+    muted = UserFactory(muted_until=timezone.now() + timedelta(days=1))
+    assert permissions.can_keep_safety_plan(member)
+    assert permissions.can_keep_safety_plan(muted)
+    assert not permissions.can_keep_safety_plan(AnonymousUser())
+    assert not permissions.can_keep_safety_plan(UserFactory(is_active=False))
