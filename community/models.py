@@ -114,6 +114,7 @@ class CrisisResource(models.Model):
         "region codes",
         max_length=60,
         blank=True,
+        default="",
         db_default="",
         validators=[_validate_region_codes],
         help_text="The member regions it serves, separated by spaces (e.g. “GB IE”); members "
@@ -128,6 +129,7 @@ class CrisisResource(models.Model):
         "text number",
         max_length=20,
         blank=True,
+        default="",
         db_default="",
         help_text="The number to text, if any.",
     )
@@ -135,6 +137,7 @@ class CrisisResource(models.Model):
         "text keyword",
         max_length=40,
         blank=True,
+        default="",
         db_default="",
         help_text="The word the service asks people to text first (e.g. HOME); prefilled.",
     )

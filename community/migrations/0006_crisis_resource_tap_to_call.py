@@ -129,6 +129,7 @@ class Migration(migrations.Migration):
             model_name="crisisresource",
             name="region_codes",
             field=models.CharField(
+                default="",
                 db_default="",
                 blank=True,
                 help_text="The member regions it serves, separated by spaces (e.g. “GB IE”); members there see it first. Leave empty for a service that serves everywhere.",
@@ -141,6 +142,7 @@ class Migration(migrations.Migration):
             model_name="crisisresource",
             name="sms_keyword",
             field=models.CharField(
+                default="",
                 db_default="",
                 blank=True,
                 help_text="The word the service asks people to text first (e.g. HOME); prefilled.",
@@ -152,6 +154,7 @@ class Migration(migrations.Migration):
             model_name="crisisresource",
             name="sms_number",
             field=models.CharField(
+                default="",
                 db_default="",
                 blank=True,
                 help_text="The number to text, if any.",
