@@ -1,20 +1,23 @@
 """Crisis resources become tap-to-call and tap-to-text links, ordered by the member's region.
 
 The seeded resources get their text numbers, keywords and region codes (the free-text "text"
-column, which read "Text 988", goes), and services for the other member regions are added.
-Rows an admin already changed or added are left as they are.
+column, which read "Text 988", is no longer read), and services for the other member regions
+are added.
+Only the new columns are filled in, and a service already listed under the same name is not
+added again.
 """
 
 import community.models
 from django.db import migrations, models
 
 
-# name -> (region codes, phone, text number, text keyword); the seeded rows of 0002.
+# name -> (region codes, text number, text keyword) for the seeded rows of 0002; only the new
+# columns are filled in, so nothing an admin typed is overwritten.
 SEEDED = {
-    "988 Suicide & Crisis Lifeline": ("US", "988", "988", ""),
-    "Samaritans": ("GB IE", "116 123", "", ""),
-    "Your local emergency number": ("", "911 / 999 / 112", "", ""),
-    "Find a Helpline": ("", "", "", ""),
+    "988 Suicide & Crisis Lifeline": ("US", "988", ""),
+    "Samaritans": ("GB IE", "", ""),
+    "Your local emergency number": ("", "", ""),
+    "Find a Helpline": ("", "", ""),
 }
 
 # (name, region, region codes, phone, text number, text keyword, url, description)
@@ -94,9 +97,9 @@ ADDED = [
 
 def tap_to_call(apps, schema_editor):
     CrisisResource = apps.get_model("community", "CrisisResource")
-    for name, (codes, phone, sms_number, sms_keyword) in SEEDED.items():
+    for name, (codes, sms_number, sms_keyword) in SEEDED.items():
         CrisisResource.objects.filter(name=name).update(
-            region_codes=codes, phone=phone, sms_number=sms_number, sms_keyword=sms_keyword
+            region_codes=codes, sms_number=sms_number, sms_keyword=sms_keyword
         )
     if not CrisisResource.objects.exists():
         # A database that never had the seeded rows (they were deleted on purpose) stays so.
