@@ -20,6 +20,19 @@ class Role(models.TextChoices):
 MODERATING_ROLES = (Role.MODERATOR, Role.ADMIN)
 
 
+class Region(models.TextChoices):
+    """Where a member is, for ordering the crisis resources nearest them first."""
+
+    US = "US", "United States"
+    CA = "CA", "Canada"
+    GB = "GB", "United Kingdom"
+    IE = "IE", "Ireland"
+    AU = "AU", "Australia"
+    NZ = "NZ", "New Zealand"
+    IN = "IN", "India"
+    OTHER = "other", "Somewhere else"
+
+
 class User(AbstractUser):
     """A member. The username is a chosen pseudonym; the email is never shown to others."""
 
@@ -36,6 +49,13 @@ class User(AbstractUser):
     # Counts posts a moderator approved or that were published directly; new members' first
     # posts wait for review until this reaches the configured threshold.
     approved_post_count = models.PositiveIntegerField(default=0)
+    # Private: orders the crisis resources. Empty means "not chosen": the browser's language
+    # region (Accept-Language) is used instead (accounts.regions).
+    # db_default: the previous release, still serving while a deploy rolls over, inserts
+    # members without this column.
+    region = models.CharField(
+        max_length=5, choices=Region.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["username"]

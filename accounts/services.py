@@ -18,12 +18,19 @@ def record_guidelines_acceptance(*, user: User, version: int) -> User:
 
 
 @transaction.atomic
-def update_profile(*, user: User, display_name: str, bio: str, pronouns: str) -> User:
-    """The member's public profile shows the given name, bio and pronouns."""
+def update_profile(
+    *, user: User, display_name: str, bio: str, pronouns: str, region: str | None = None
+) -> User:
+    """The member's public profile shows the given name, bio and pronouns; their private
+    region (when given) orders the crisis resources they see."""
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.pronouns = pronouns.strip()
-    user.save(update_fields=["display_name", "bio", "pronouns"])
+    fields = ["display_name", "bio", "pronouns"]
+    if region is not None:
+        user.region = region
+        fields.append("region")
+    user.save(update_fields=fields)
     profile_version.bump_after_commit()
     return user
 

@@ -41,8 +41,21 @@ class GuidelinesAdmin(admin.ModelAdmin):
 
 @admin.register(CrisisResource)
 class CrisisResourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "phone", "position"]
+    """Admins keep the services current; members see them as tap-to-call and tap-to-text."""
+
+    list_display = ["name", "region", "region_codes", "phone", "sms_number", "position"]
     list_editable = ["position"]
+    fields = [
+        "name",
+        "region",
+        "region_codes",
+        "phone",
+        "sms_number",
+        "sms_keyword",
+        "url",
+        "description",
+        "position",
+    ]
 
 
 @admin.register(ScreeningPhrase)

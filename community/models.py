@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from accounts.models import Region
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,22 +57,134 @@ class Guidelines(models.Model):
         return [line.split(":", 1)[0] for line in self.principle_list]
 
 
+def _validate_region_codes(value: str) -> None:
+    unknown = [code for code in value.split() if code not in Region.values]
+    if unknown:
+        raise ValidationError(
+            f"Unknown region code {', '.join(unknown)}: use {', '.join(Region.values)}."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Dial:
+    """One number to tap: what the link says and where it goes."""
+
+    label: str
+    href: str
+
+
+def _dialable(number: str) -> str:
+    # tel: and sms: take digits (and a leading +); spaces and dashes are for reading.
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return f"+{digits}" if number.strip().startswith("+") else digits
+
+
+class CrisisResourceQuerySet(models.QuerySet["CrisisResource"]):
+    def for_region(self, region: str) -> list[CrisisResource]:
+        """Every resource: the ones serving `region` first, then those serving everywhere
+        (the international directory among them), then the rest, each in admin order."""
+
+        def rank(resource: CrisisResource) -> int:
+            if resource.serves(region):
+                return 0
+            return 1 if not resource.region_codes.strip() else 2
+
+        return sorted(self.order_by("position", "name"), key=rank)
+
+    def nearest(self, region: str) -> list[CrisisResource]:
+        """The resources serving `region` and those serving everywhere (the directory among
+        them): what the crisis panel lists. Where no resource serves the region (or it is
+        not known), every resource, so nobody is left with a directory alone."""
+        ordered = self.for_region(region)
+        if not any(resource.serves(region) for resource in ordered):
+            return ordered
+        return [r for r in ordered if r.serves(region) or not r.region_codes.strip()]
+
+
 class CrisisResource(models.Model):
     """A service people can reach right now. This community is peer support, not a crisis line."""
 
     name = models.CharField(max_length=120)
-    region = models.CharField(max_length=80, help_text="Where it serves, e.g. “United States”.")
-    phone = models.CharField(max_length=40, blank=True)
-    text = models.CharField(max_length=80, blank=True, help_text="How to reach it by text.")
+    region = models.CharField(
+        max_length=80, help_text="Where it serves, in words, e.g. “United States”."
+    )
+    # db_default on the new columns: the previous release, serving while a deploy rolls over,
+    # inserts rows without them.
+    region_codes = models.CharField(
+        "region codes",
+        max_length=60,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[_validate_region_codes],
+        help_text="The member regions it serves, separated by spaces (e.g. “GB IE”); members "
+        "there see it first. Leave empty for a service that serves everywhere.",
+    )
+    phone = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Numbers to call, as people read them; separate several with “/”.",
+    )
+    sms_number = models.CharField(
+        "text number",
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The number to text, if any.",
+    )
+    sms_keyword = models.CharField(
+        "text keyword",
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The word the service asks people to text first (e.g. HOME); prefilled.",
+    )
     url = models.URLField(blank=True)
     description = models.CharField(max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    # Replaced by sms_number and sms_keyword; nothing reads it. Kept one release so the
+    # previous release, which selects it, still works while a deploy rolls over.
+    legacy_text = models.CharField(max_length=80, blank=True, db_column="text", editable=False)
+    position = models.PositiveSmallIntegerField(
+        "order", default=0, help_text="Lower comes first within a region."
+    )
+
+    objects = CrisisResourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.region})"
+
+    def serves(self, region: str) -> bool:
+        """Whether this service names `region` among the regions it serves."""
+        return region in self.region_codes.split()
+
+    @property
+    def calls(self) -> list[Dial]:
+        """A tap-to-call link per number."""
+        return [
+            Dial(label=number.strip(), href=f"tel:{_dialable(number)}")
+            for number in self.phone.split("/")
+            if _dialable(number)
+        ]
+
+    @property
+    def text_link(self) -> Dial | None:
+        """A tap-to-text link, with the keyword already typed where the service uses one."""
+        number = _dialable(self.sms_number)
+        if not number:
+            return None
+        keyword = self.sms_keyword.strip()
+        if not keyword:
+            return Dial(label=f"Text {self.sms_number.strip()}", href=f"sms:{number}")
+        # "?&body=" is the form both iOS and Android read.
+        return Dial(
+            label=f"Text {keyword} to {self.sms_number.strip()}",
+            href=f"sms:{number}?&body={quote(keyword)}",
+        )
 
 
 # --- Reports, the review queue, moderation actions and sanctions ----------------------------
@@ -230,6 +347,16 @@ class ReviewItem(models.Model):
     def reason_labels(self) -> list[str]:
         labels = dict(ReportReason.choices)
         return [labels.get(reason, reason) for reason in self.reasons]
+
+    @property
+    def why_here(self) -> list[str]:
+        """Every reason this item is in the queue: screening and first posts, then reports."""
+        why = []
+        if self.crisis_language:
+            why.append("Crisis language")
+        if self.needs_approval:
+            why.append("First posts")
+        return why + self.reason_labels
 
 
 class ModerationReason(models.TextChoices):

@@ -15,7 +15,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import rate_limits
 from accounts.http import AuthenticatedRequest
+from accounts.regions import region_of
+from forum import permissions as forum_permissions
 from forum.models import Post
+from forum.situation import words_for
 
 from . import permissions, selectors, services
 from .models import (
@@ -33,6 +36,7 @@ from .moderation_forms import (
     ReportForm,
     ReviewRequestForm,
 )
+from .services.moderation_log import DECISION_HEADINGS, names_guideline
 
 LOG_PER_PAGE = 50
 REPORT_THANKS = (
@@ -48,7 +52,8 @@ def guidelines(request: HttpRequest) -> HttpResponse:
 
 
 def crisis(request: HttpRequest) -> HttpResponse:
-    return render(request, "community/crisis.html", {"resources": CrisisResource.objects.all()})
+    resources = CrisisResource.objects.for_region(region_of(request))
+    return render(request, "community/crisis.html", {"resources": resources})
 
 
 # --- reporting (members) -------------------------------------------------------------------
@@ -128,10 +133,22 @@ def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     request, "Thank you. A moderator will look at this again and let you know."
                 )
                 return redirect("community:decision", pk=log.pk)
+    topic = log.topic
     return render(
         request,
         "community/moderation/decision.html",
-        {"log": log, "form": form, "can_ask": can_ask and not asked, "asked": asked},
+        {
+            "log": log,
+            "form": form,
+            "can_ask": can_ask and not asked,
+            "asked": asked,
+            "heading": DECISION_HEADINGS.get(log.action, log.get_action_display()),
+            "names_guideline": names_guideline(action=log.action, reason=log.reason),
+            # Named only to a reader who may open the topic: a title is what was written.
+            "topic": topic
+            if topic is not None and forum_permissions.can_view_topic(request.user, topic)
+            else None,
+        },
     )
 
 
@@ -200,6 +217,10 @@ def _item_page(request: AuthenticatedRequest, item: ReviewItem, form) -> HttpRes
         {
             "item": item,
             "post": post,
+            # Where the post stands, in the words its author and members are told too.
+            "situation": words_for(
+                status=post.status, crisis_language=post.crisis_language
+            ).moderator,
             "context_posts": selectors.posts_around(post),
             "reports": item.post.reports.select_related("reporter").order_by("created_at"),
             "history": selectors.decisions_about(author),

@@ -20,27 +20,9 @@ from accounts.models import ROLE_BADGES, User
 
 from . import fragments, permissions
 from .models import Post, ReactionKind, Status, count_field
+from .situation import words_for
 
 CARD_TEMPLATE = "forum/_post.html"
-
-
-PLACEHOLDERS: dict[str, str] = {
-    Status.DELETED: "This post was removed by its author.",
-    Status.REMOVED: "This post was removed by a moderator.",
-    Status.HIDDEN: "This post is hidden while moderators take a look.",
-}
-
-# Status -> (what its author reads, what a moderator reads) above a post others can't see.
-NOTICES: dict[str, tuple[str, str]] = {
-    Status.PENDING: (
-        "Waiting for a moderator: only you and the moderators can see this post for now.",
-        "Waiting for a moderator: only its author and the moderators can see it for now.",
-    ),
-    Status.HIDDEN: (
-        "Hidden while moderators take a look. Other members can't see it for now.",
-        "Hidden while moderators take a look: only its author and the moderators can see it.",
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +33,7 @@ class PostRow:
     topic_id: int
     position: int
     status: str
+    crisis_language: bool
     body_html: str
     created_at: datetime
     edited_at: datetime | None
@@ -69,6 +52,7 @@ class PostRow:
             topic_id=post.topic_id,
             position=post.position,
             status=post.status,
+            crisis_language=post.crisis_language,
             body_html=post.body_html,
             created_at=post.created_at,
             edited_at=post.edited_at,
@@ -87,6 +71,7 @@ POST_ROW_FIELDS = (
     "author_id",
     "position",
     "status",
+    "crisis_language",
     "body_html",
     "created_at",
     "edited_at",
@@ -134,8 +119,11 @@ class PostCard:
 
 
 def _notice(row: PostRow, viewer: User) -> str:
-    for_author, for_others = NOTICES.get(row.status, ("", ""))
-    return for_author if row.author_id == viewer.pk else for_others
+    """What the author, or a moderator, reads above a post in its situation (forum.situation)."""
+    words = words_for(status=row.status, crisis_language=row.crisis_language)
+    if row.author_id == viewer.pk:
+        return words.author
+    return words.moderator if viewer.is_moderator else ""
 
 
 def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) -> PostCard:
@@ -165,7 +153,9 @@ def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) ->
         badge=badge if shown else "",
         badge_class=badge_class if shown else "",
         body_html=row.body_html if readable else "",
-        placeholder="" if readable else PLACEHOLDERS.get(row.status, ""),
+        placeholder=""
+        if readable
+        else words_for(status=row.status, crisis_language=row.crisis_language).reader,
         notice=_notice(row, viewer) if readable else "",
         encouragement=encouragement,
         can_react=can_react,

@@ -9,6 +9,11 @@ urlpatterns = [
     path("c/<slug:slug>/new/", views.new_topic, name="new_topic"),
     path("t/<int:pk>/", views.topic, name="topic"),
     path("t/<int:pk>/reply/", views.reply, name="reply"),
+    path(
+        "t/<int:pk>/help-panel/dismiss/",
+        views.dismiss_crisis_panel,
+        name="dismiss_crisis_panel",
+    ),
     path("p/<int:pk>/", views.post_permalink, name="post"),
     path("p/<int:pk>/edit/", views.edit_post, name="edit_post"),
     path("p/<int:pk>/history/", views.post_history, name="post_history"),

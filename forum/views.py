@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 from accounts import rate_limits
 from accounts.http import AuthenticatedRequest
 
-from . import page_reads, permissions, post_cards, refusals, services
+from . import crisis_panel, page_reads, permissions, post_cards, refusals, services
 from .forms import EditPostForm, ReplyForm, TopicForm
-from .models import Category, Post, Status, Topic
+from .models import Category, Post, Topic
 from .pagination import page_from_request
+from .situation import words_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -57,22 +58,15 @@ def category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     )
 
 
-CRISIS_PANEL_SESSION_KEY = "crisis_panel_topic"
-
-
-def _after_posting(request: HttpRequest, post: Post, *, posted: str) -> None:
-    """Tell the author where their post stands; crisis language shows them the help panel."""
-    if post.status == Status.PENDING:
-        messages.success(
-            request,
-            "Thank you for sharing. New members' first posts wait for a moderator, so only you "
-            "can see this one for now. It usually doesn't take long.",
-        )
-    else:
-        messages.success(request, posted)
+def _after_posting(request: HttpRequest, post: Post) -> None:
+    """Tell the author where their post stands (forum.situation); with crisis language the
+    crisis panel says it, beside the ways to reach help, so it is said once."""
     if post.crisis_language:
-        # In the session, not the URL: the URL would say "crisis" in the browser history.
-        request.session[CRISIS_PANEL_SESSION_KEY] = post.topic_id
+        crisis_panel.remember(request.session, post=post)
+        return
+    messages.success(
+        request, words_for(status=post.status, crisis_language=post.crisis_language).posted
+    )
 
 
 def _earlier_submission(request: AuthenticatedRequest, token: uuid.UUID | None) -> Post | None:
@@ -108,11 +102,7 @@ def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             body=form.cleaned_data["body"],
             submission_token=token,
         )
-        _after_posting(
-            request,
-            topic.posts.get(position=1),
-            posted="Thank you for sharing. Your topic is posted.",
-        )
+        _after_posting(request, topic.posts.get(position=1))
         return redirect(topic)
     return render(request, "forum/topic_form.html", {"category": cat, "form": form})
 
@@ -159,10 +149,20 @@ def topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "is_followed": thread.is_followed,
             "muted_until": refusals.until(user) if not permissions.can_publish(user) else "",
             "has_encouragement_buttons": any(permissions.can_react(user, row) for row in rows),
-            # Shown once, on the page the author lands on after posting (base.html).
-            "show_crisis_panel": request.session.pop(CRISIS_PANEL_SESSION_KEY, None) == topic.pk,
+            # On the author's own view for a day after posting crisis language (base.html).
+            "crisis_panel": crisis_panel.panel_for(request.session, topic_id=topic.pk, author=user),
         },
     )
+
+
+@login_required
+@require_POST
+def dismiss_crisis_panel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    topic = page_reads.topic_for(pk)
+    if topic is None or not permissions.can_view_topic(request.user, topic):
+        raise Http404("No such topic.")
+    crisis_panel.dismiss(request.session, topic_id=topic.pk)
+    return redirect(topic)
 
 
 @login_required
@@ -198,7 +198,7 @@ def reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             except services.ForumError as error:
                 form.add_error(None, str(error))
             else:
-                _after_posting(request, post, posted="Your reply is posted.")
+                _after_posting(request, post)
                 return redirect(post)
     return render(request, "forum/reply_form.html", {"topic": topic, "form": form}, status=status)
 
@@ -238,7 +238,7 @@ def edit_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             status = refusals.TOO_MANY
         else:
             try:
-                services.edit_post(
+                edited = services.edit_post(
                     editor=request.user,
                     post=post,
                     body=form.cleaned_data["body"],
@@ -248,6 +248,13 @@ def edit_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, "Your changes are saved.")
+                if (
+                    edited.crisis_language
+                    and not post.crisis_language
+                    and post.author_id == request.user.pk
+                ):
+                    # Words added in an edit deserve the same help as words first posted.
+                    crisis_panel.remember(request.session, post=edited)
                 return redirect(post)
     return render(request, "forum/post_edit.html", {"post": post, "form": form}, status=status)
 

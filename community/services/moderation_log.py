@@ -17,29 +17,52 @@ REVIEW_HOW_TO = (
 )
 
 # What the author is told, per action, before the guideline and the moderator's own words.
+# "{post}" and "{topic}" name the post ("your post in “…”") on the site; the notification
+# email never carries this message, only "A message from the moderators".
 # Keyed by str: actions arrive as plain strings from forms and log rows (a TextChoices member
 # hashes and compares equal to its value).
 AUTHOR_OUTCOMES: dict[str, str] = {
-    ModerationAction.KEEP: "A moderator reviewed your post and it stays up: it is visible again.",
-    ModerationAction.HIDE: "A moderator has hidden one of your posts. You can still see it.",
-    ModerationAction.REMOVE: "A moderator has removed one of your posts.",
-    ModerationAction.EDIT: "A moderator has edited one of your posts.",
-    ModerationAction.LOCK: "A moderator has closed one of your topics to new replies.",
-    ModerationAction.UNLOCK: "A moderator has reopened one of your topics to replies.",
-    ModerationAction.APPROVE: "Welcome! A moderator approved your post and everyone can see it.",
-    ModerationAction.REJECT: "A moderator decided not to publish one of your posts.",
-    ModerationAction.WARN: "A moderator is reaching out about one of your posts.",
+    ModerationAction.KEEP: "A moderator reviewed {post} and it stays up: it is visible again.",
+    ModerationAction.HIDE: "A moderator has hidden {post}. You can still see it.",
+    ModerationAction.REMOVE: "A moderator has removed {post}.",
+    ModerationAction.EDIT: "A moderator has edited {post}.",
+    ModerationAction.LOCK: "A moderator has closed {topic} to new replies.",
+    ModerationAction.UNLOCK: "A moderator has reopened {topic} to replies.",
+    ModerationAction.APPROVE: (
+        "Welcome! A moderator read {post} and published it: members can read it now. "
+        "Thank you for sharing."
+    ),
+    ModerationAction.REJECT: "A moderator decided not to publish {post}.",
+    ModerationAction.WARN: "A moderator is reaching out about {post}.",
     ModerationAction.MUTE: "A moderator has paused your posting for a while. You can still read.",
     ModerationAction.SUSPEND: "A moderator has paused your account for a while.",
     ModerationAction.LIFT: "A moderator has lifted the pause on your account.",
 }
-# Good news needs no way to contest it.
+# Approving a post that spoke of crisis: nothing was wrong, and help stays one tap away.
+APPROVED_CRISIS_OUTCOME = (
+    "A moderator read {post} and published it: members can read it now. Thank you for "
+    "trusting the community with how you feel. Whenever you need someone right away, "
+    "“Need help now?” at the top of every page lists people you can call or text, any time."
+)
+# What the decision page is headed with, per action (the log's action label otherwise).
+DECISION_HEADINGS: dict[str, str] = {
+    ModerationAction.APPROVE: "Your post is published",
+    ModerationAction.KEEP: "Your post stays up",
+    ModerationAction.UNLOCK: "Your topic is open again",
+    ModerationAction.LIFT: "The pause is lifted",
+}
+# Good news needs no way to contest it, and names no guideline: nothing was wrong.
 NOT_CONTESTED = (
     ModerationAction.APPROVE,
     ModerationAction.KEEP,
     ModerationAction.UNLOCK,
     ModerationAction.LIFT,
 )
+
+
+def names_guideline(*, action: str, reason: str) -> bool:
+    """Whether what a member reads about a decision names a guideline (only bad news does)."""
+    return action not in NOT_CONTESTED and reason != ModerationReason.WITHIN_GUIDELINES
 
 
 def write_log(
@@ -68,22 +91,49 @@ def write_log(
     )
 
 
-def author_message(*, action: str, reason: str, explanation: str) -> str:
-    """What the member a decision is about reads: outcome, guideline, the moderator's words."""
-    guideline = ModerationReason(reason).label
-    parts = [AUTHOR_OUTCOMES[action], f"Guideline concerned: {guideline}.", explanation.strip()]
+def author_message(
+    *,
+    action: str,
+    reason: str,
+    explanation: str,
+    topic_title: str = "",
+    crisis_language: bool = False,
+) -> str:
+    """What the member a decision is about reads on the site: the outcome naming their post,
+    the guideline (only when something was wrong), and the moderator's own words."""
+    outcome = (
+        APPROVED_CRISIS_OUTCOME
+        if action == ModerationAction.APPROVE and crisis_language
+        else AUTHOR_OUTCOMES[action]
+    )
+    parts = [
+        outcome.format(
+            post=f"your post in “{topic_title}”" if topic_title else "one of your posts",
+            topic=f"your topic “{topic_title}”" if topic_title else "one of your topics",
+        )
+    ]
+    if names_guideline(action=action, reason=reason):
+        parts.append(f"Guideline concerned: {ModerationReason(reason).label}.")
+    parts.append(explanation.strip())
     if action not in NOT_CONTESTED:
         parts.append(REVIEW_HOW_TO)
-    return "\n\n".join(parts)
+    return "\n\n".join(part for part in parts if part)
 
 
 def explain_decision(*, log: ModerationLog, post: Post | None = None) -> None:
-    """The member `log` is about has a private message explaining it, once per log row."""
+    """The member `log` is about has a private message on the site explaining it, naming
+    their post, once per log row."""
     notify(
         recipient=log.target_user,
         kind=NotificationKind.MODERATION,
         event_key=f"modlog:{log.pk}",
         post=post,
-        message=author_message(action=log.action, reason=log.reason, explanation=log.explanation),
+        message=author_message(
+            action=log.action,
+            reason=log.reason,
+            explanation=log.explanation,
+            topic_title=post.topic.title if post is not None else "",
+            crisis_language=post is not None and post.crisis_language,
+        ),
         url=reverse("community:decision", kwargs={"pk": log.pk}),
     )

@@ -304,7 +304,7 @@ def test_the_reporter_sees_the_closure(client, scene, moderator):
 # --- after posting: crisis panel and waiting posts ---------------------------------------------
 
 
-def test_crisis_language_shows_the_author_the_help_panel_once(member_client):
+def test_crisis_language_shows_the_author_the_help_panel_on_later_visits_too(member_client):
     topic = make_topic()
     response = member_client.post(
         reverse("forum:reply", kwargs={"pk": topic.pk}), {"body": CRISIS_TEXT}, follow=True
@@ -314,7 +314,7 @@ def test_crisis_language_shows_the_author_the_help_panel_once(member_client):
     assert "988 Suicide &amp; Crisis Lifeline" in page
     assert CRISIS_TEXT in page  # still published: never silenced
     again = member_client.get(topic.get_absolute_url()).content.decode()
-    assert "Thank you for telling us how you are" not in again
+    assert "Thank you for telling us how you are" in again  # tests/forum/test_crisis_panel.py
 
 
 def test_an_ordinary_post_shows_no_panel(member_client):
@@ -621,3 +621,34 @@ def test_twenty_members_reporting_at_once_through_the_site_are_all_recorded(mode
     assert ModerationLog.objects.filter(post=post, action=ModerationAction.AUTO_HIDE).count() == 1
     alerts = Notification.objects.filter(recipient=moderator, kind=NotificationKind.MODERATOR_ALERT)
     assert alerts.count() == 1
+
+
+# --- the moderator reads where the post stands, in the words its author reads -------------------
+
+
+def test_a_new_members_crisis_post_waits_at_the_top_and_the_item_page_says_why(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    from django.utils.html import escape
+
+    from forum.situation import WORDS, Situation
+
+    older = make_reply(topic=make_topic(), body="Words someone reported.")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            services.report_post(
+                reporter=UserFactory(), post=older, reason=ReportReason.PRIVATE_DETAILS
+            )
+        newcomer = UserFactory(approved_post_count=0)
+        post = make_reply(topic=make_topic(), author=newcomer, body=CRISIS_TEXT)
+    item = ReviewItem.objects.get(post=post)
+    assert post.status == "pending" and item.at_risk
+    assert ReviewItem.objects.open().by_priority().first() == item
+
+    client.force_login(moderator)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert escape(WORDS[Situation.WAITING_CRISIS].moderator) in page
+    assert "stays published" not in page
+    assert "In the queue because of: crisis language; first posts." in page
+    queue = client.get(reverse("community:queue")).content.decode()
+    assert "Crisis language; First posts" in queue

@@ -110,7 +110,7 @@ def test_a_hidden_post_is_a_placeholder_for_others_and_readable_for_its_author(
     assert "Mine." not in html and "hidden while moderators take a look" in html
     client.force_login(other_member)
     html = topic_html(client, reply.topic)
-    assert "Mine." in html and "Other members can&#x27;t see it for now." in html
+    assert "Mine." in html and "Hidden from other members: only you and the moderators" in html
 
 
 @pytest.mark.django_db

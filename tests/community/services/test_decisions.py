@@ -163,3 +163,96 @@ def test_category_counters_stay_true_through_hide_and_keep(moderator, reported_i
         explanation="Fine after all.",
     )
     assert Category.objects.get(pk=category.pk).post_count == 2
+
+
+# --- approving: warm, naming the post on the site, never a guideline ------------------------
+
+CRISIS_TITLE = "Tonight is hard"
+
+
+def _approve(moderator, post, *, reason, capture):
+    from community.models import ReviewItem
+
+    services.review_new_post(post_id=post.pk)
+    item = ReviewItem.objects.get(post=post)
+    with capture(execute=True):
+        return services.act_on_item(
+            moderator=moderator,
+            item=item,
+            action=ModerationAction.APPROVE,
+            reason=reason,
+            explanation="Thank you for trusting us with this.",
+        )
+
+
+def test_approving_a_crisis_post_is_warm_names_it_and_names_no_guideline(
+    moderator, notes_for, django_capture_on_commit_callbacks, client
+):
+    from django.core import mail
+    from django.urls import reverse
+
+    from forum.notifications import delivery
+    from forum.notifications.models import EmailOutbox
+
+    newcomer = UserFactory(approved_post_count=0)
+    topic = make_topic(author=newcomer, title=CRISIS_TITLE, body="I want to end my life.")
+    post = topic.posts.get()
+    assert (post.status, post.crisis_language) == (Status.PENDING, True)
+    log = _approve(
+        moderator,
+        post,
+        reason=ModerationReason.SAFETY,
+        capture=django_capture_on_commit_callbacks,
+    )
+    [note] = notes_for(newcomer, NotificationKind.MODERATION)
+    assert note.message.startswith(f"A moderator read your post in “{CRISIS_TITLE}” and published")
+    assert "Guideline" not in note.message and "Safety" not in note.message
+    assert "Welcome!" not in note.message
+    assert "Need help now?" in note.message
+    assert "ask for a review" not in note.message
+
+    client.force_login(newcomer)
+    page = client.get(reverse("community:decision", kwargs={"pk": log.pk})).content.decode()
+    assert "Your post is published" in page and CRISIS_TITLE in page
+    assert "Guideline concerned" not in page and "someone may be at risk" not in page
+
+    # The email says only that a message is waiting: no title, no words of the message.
+    for row in EmailOutbox.objects.filter(recipient=newcomer):
+        delivery.deliver(outbox_id=row.pk)
+    for email in mail.outbox:
+        assert CRISIS_TITLE not in email.subject + email.body
+        assert "published" not in email.body
+
+
+def test_approving_a_first_post_welcomes_the_member_by_the_post(
+    moderator, notes_for, django_capture_on_commit_callbacks
+):
+    newcomer = UserFactory(approved_post_count=0)
+    topic = make_topic(author=newcomer, title="Hello from me", body="My first words.")
+    _approve(
+        moderator,
+        topic.posts.get(),
+        reason=ModerationReason.WITHIN_GUIDELINES,
+        capture=django_capture_on_commit_callbacks,
+    )
+    [note] = notes_for(newcomer, NotificationKind.MODERATION)
+    assert note.message.startswith("Welcome! A moderator read your post in “Hello from me”")
+    assert "Guideline" not in note.message
+
+
+def test_bad_news_still_names_the_guideline_and_the_post(
+    reported_post, moderator, notes_for, django_capture_on_commit_callbacks, reported_item
+):
+    item = reported_item(reported_post, [UserFactory()])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.act_on_item(
+            moderator=moderator,
+            item=item,
+            action=ModerationAction.HIDE,
+            reason=ModerationReason.PRIVACY,
+            explanation="It named someone.",
+        )
+    [note] = notes_for(reported_post.author, NotificationKind.MODERATION)
+    title = reported_post.topic.title
+    assert note.message.startswith(f"A moderator has hidden your post in “{title}”.")
+    assert "Guideline concerned: Build trust" in note.message

@@ -64,7 +64,9 @@ def test_the_explanation_names_the_guideline_and_offers_a_review_only_for_bad_ne
     hidden = author_message(
         action=ModerationAction.HIDE, reason=ModerationReason.JUDGING, explanation="  Because.  "
     )
-    assert hidden.startswith(AUTHOR_OUTCOMES[ModerationAction.HIDE])
+    assert hidden.startswith(
+        AUTHOR_OUTCOMES[ModerationAction.HIDE].format(post="one of your posts")
+    )
     assert "Guideline concerned: Strengths, not shortcomings" in hidden
     assert "\n\nBecause.\n\n" in hidden and hidden.endswith(REVIEW_HOW_TO)
     approved = author_message(
