@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from tests.security.world import build_world
+from tests.security.world import build_world, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -17,6 +17,7 @@ def world(django_db_setup, django_db_blocker):
         outer.__enter__()
         try:
             built = build_world()
+            built.baseline = snapshot()
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.security.world import ACTORS, World, admin_kwargs, post_data, snapshot
 from tests.security.routes import ROUTES, Access, Allow, Route
+from tests.security.world import ACTORS, World, admin_kwargs, post_data, snapshot
 
 LOGIN = resolve_url(settings.LOGIN_URL)
 # Routes Django adds only for serving files in development, which the suite does not cover.
@@ -145,89 +145,89 @@ def expect(route: Route, target: str, actor: str, method: str) -> Expect:
     return ok(route, method)
 
 
+# Why each known gap is wrong (the right answer is what the test expects).
+PENDING_POST_LEAKS = "answers 403 for another member's waiting post: it should not exist (404)"
+HIDDEN_POST_LEAKS = "answers 403 for another member's hidden post: it should not exist (404)"
+PERMALINK_LEAKS = "redirects (302) to another member's waiting or hidden post instead of 404"
+DECISION_LEAKS = "answers 403 for a decision about another member: it should not exist (404)"
+MUTED_REACTS = "a muted member can still send encouragement (302 and a reaction row)"
+
 # Cases where today's code answers wrongly: case id -> why. Each is expected to fail (strict),
 # so fixing one fails the suite until its line is removed here.
 KNOWN_GAPS: dict[str, str] = {
-    # post
-    "forum:post[pending]-other_member-GET": "the permalink of another member's pending post redirects to it (302), not 404",
-    "forum:post[pending]-other_member-POST": "the permalink of another member's pending post redirects to it (302), not 404",
-    "forum:post[pending]-peer_specialist-GET": "the permalink of another member's pending post redirects to it (302), not 404",
-    "forum:post[pending]-peer_specialist-POST": "the permalink of another member's pending post redirects to it (302), not 404",
-    "forum:post[pending]-muted-GET": "the permalink of another member's pending post redirects to it (302), not 404",
-    "forum:post[pending]-muted-POST": "the permalink of another member's pending post redirects to it (302), not 404",
-    "forum:post[hidden]-other_member-GET": "the permalink of another member's hidden post redirects to it (302), not 404",
-    "forum:post[hidden]-other_member-POST": "the permalink of another member's hidden post redirects to it (302), not 404",
-    "forum:post[hidden]-peer_specialist-GET": "the permalink of another member's hidden post redirects to it (302), not 404",
-    "forum:post[hidden]-peer_specialist-POST": "the permalink of another member's hidden post redirects to it (302), not 404",
-    "forum:post[hidden]-muted-GET": "the permalink of another member's hidden post redirects to it (302), not 404",
-    "forum:post[hidden]-muted-POST": "the permalink of another member's hidden post redirects to it (302), not 404",
-    # edit_post
-    "forum:edit_post[pending]-other_member-GET": "editing another member's pending post answers 403, not 404",
-    "forum:edit_post[pending]-other_member-POST": "editing another member's pending post answers 403, not 404",
-    "forum:edit_post[pending]-peer_specialist-GET": "editing another member's pending post answers 403, not 404",
-    "forum:edit_post[pending]-peer_specialist-POST": "editing another member's pending post answers 403, not 404",
-    "forum:edit_post[pending]-muted-GET": "editing another member's pending post answers 403, not 404",
-    "forum:edit_post[pending]-muted-POST": "editing another member's pending post answers 403, not 404",
-    "forum:edit_post[hidden]-other_member-GET": "editing another member's hidden post answers 403, not 404",
-    "forum:edit_post[hidden]-other_member-POST": "editing another member's hidden post answers 403, not 404",
-    "forum:edit_post[hidden]-peer_specialist-GET": "editing another member's hidden post answers 403, not 404",
-    "forum:edit_post[hidden]-peer_specialist-POST": "editing another member's hidden post answers 403, not 404",
-    "forum:edit_post[hidden]-muted-GET": "editing another member's hidden post answers 403, not 404",
-    "forum:edit_post[hidden]-muted-POST": "editing another member's hidden post answers 403, not 404",
-    # post_history
-    "forum:post_history[pending]-other_member-GET": "the history of another member's pending post answers 403, not 404",
-    "forum:post_history[pending]-other_member-POST": "the history of another member's pending post answers 403, not 404",
-    "forum:post_history[pending]-peer_specialist-GET": "the history of another member's pending post answers 403, not 404",
-    "forum:post_history[pending]-peer_specialist-POST": "the history of another member's pending post answers 403, not 404",
-    "forum:post_history[pending]-muted-GET": "the history of another member's pending post answers 403, not 404",
-    "forum:post_history[pending]-muted-POST": "the history of another member's pending post answers 403, not 404",
-    "forum:post_history[hidden]-other_member-GET": "the history of another member's hidden post answers 403, not 404",
-    "forum:post_history[hidden]-other_member-POST": "the history of another member's hidden post answers 403, not 404",
-    "forum:post_history[hidden]-peer_specialist-GET": "the history of another member's hidden post answers 403, not 404",
-    "forum:post_history[hidden]-peer_specialist-POST": "the history of another member's hidden post answers 403, not 404",
-    "forum:post_history[hidden]-muted-GET": "the history of another member's hidden post answers 403, not 404",
-    "forum:post_history[hidden]-muted-POST": "the history of another member's hidden post answers 403, not 404",
-    # delete_post
-    "forum:delete_post[pending]-other_member-GET": "deleting another member's pending post answers 403, not 404",
-    "forum:delete_post[pending]-other_member-POST": "deleting another member's pending post answers 403, not 404",
-    "forum:delete_post[pending]-peer_specialist-GET": "deleting another member's pending post answers 403, not 404",
-    "forum:delete_post[pending]-peer_specialist-POST": "deleting another member's pending post answers 403, not 404",
-    "forum:delete_post[pending]-muted-GET": "deleting another member's pending post answers 403, not 404",
-    "forum:delete_post[pending]-muted-POST": "deleting another member's pending post answers 403, not 404",
-    "forum:delete_post[hidden]-other_member-GET": "deleting another member's hidden post answers 403, not 404",
-    "forum:delete_post[hidden]-other_member-POST": "deleting another member's hidden post answers 403, not 404",
-    "forum:delete_post[hidden]-peer_specialist-GET": "deleting another member's hidden post answers 403, not 404",
-    "forum:delete_post[hidden]-peer_specialist-POST": "deleting another member's hidden post answers 403, not 404",
-    "forum:delete_post[hidden]-muted-GET": "deleting another member's hidden post answers 403, not 404",
-    "forum:delete_post[hidden]-muted-POST": "deleting another member's hidden post answers 403, not 404",
-    # react
-    "forum:react[pending]-other_member-POST": "encouragement on another member's pending post answers 403, not 404",
-    "forum:react[pending]-peer_specialist-POST": "encouragement on another member's pending post answers 403, not 404",
-    "forum:react[pending]-muted-POST": "encouragement on another member's pending post answers 403, not 404",
-    "forum:react[hidden]-other_member-POST": "encouragement on another member's hidden post answers 403, not 404",
-    "forum:react[hidden]-peer_specialist-POST": "encouragement on another member's hidden post answers 403, not 404",
-    "forum:react[hidden]-muted-POST": "encouragement on another member's hidden post answers 403, not 404",
-    # report_post
-    "community:report_post[pending]-other_member-GET": "reporting another member's pending post answers 403, not 404",
-    "community:report_post[pending]-other_member-POST": "reporting another member's pending post answers 403, not 404",
-    "community:report_post[pending]-peer_specialist-GET": "reporting another member's pending post answers 403, not 404",
-    "community:report_post[pending]-peer_specialist-POST": "reporting another member's pending post answers 403, not 404",
-    "community:report_post[pending]-muted-GET": "reporting another member's pending post answers 403, not 404",
-    "community:report_post[pending]-muted-POST": "reporting another member's pending post answers 403, not 404",
-    "community:report_post[hidden]-other_member-GET": "reporting another member's hidden post answers 403, not 404",
-    "community:report_post[hidden]-other_member-POST": "reporting another member's hidden post answers 403, not 404",
-    "community:report_post[hidden]-peer_specialist-GET": "reporting another member's hidden post answers 403, not 404",
-    "community:report_post[hidden]-peer_specialist-POST": "reporting another member's hidden post answers 403, not 404",
-    "community:report_post[hidden]-muted-GET": "reporting another member's hidden post answers 403, not 404",
-    "community:report_post[hidden]-muted-POST": "reporting another member's hidden post answers 403, not 404",
-    # decision
-    "community:decision[decision]-other_member-GET": "another member's moderation decision answers 403, not 404",
-    "community:decision[decision]-other_member-POST": "another member's moderation decision answers 403, not 404",
-    "community:decision[decision]-peer_specialist-GET": "another member's moderation decision answers 403, not 404",
-    "community:decision[decision]-peer_specialist-POST": "another member's moderation decision answers 403, not 404",
-    "community:decision[decision]-muted-GET": "another member's moderation decision answers 403, not 404",
-    "community:decision[decision]-muted-POST": "another member's moderation decision answers 403, not 404",
-    "forum:react[post]-muted-POST": "muted members can still send encouragement (302, a reaction row)",
+    "forum:post[pending]-other_member-GET": PERMALINK_LEAKS,
+    "forum:post[pending]-other_member-POST": PERMALINK_LEAKS,
+    "forum:post[pending]-peer_specialist-GET": PERMALINK_LEAKS,
+    "forum:post[pending]-peer_specialist-POST": PERMALINK_LEAKS,
+    "forum:post[pending]-muted-GET": PERMALINK_LEAKS,
+    "forum:post[pending]-muted-POST": PERMALINK_LEAKS,
+    "forum:post[hidden]-other_member-GET": PERMALINK_LEAKS,
+    "forum:post[hidden]-other_member-POST": PERMALINK_LEAKS,
+    "forum:post[hidden]-peer_specialist-GET": PERMALINK_LEAKS,
+    "forum:post[hidden]-peer_specialist-POST": PERMALINK_LEAKS,
+    "forum:post[hidden]-muted-GET": PERMALINK_LEAKS,
+    "forum:post[hidden]-muted-POST": PERMALINK_LEAKS,
+    "forum:edit_post[pending]-other_member-GET": PENDING_POST_LEAKS,
+    "forum:edit_post[pending]-other_member-POST": PENDING_POST_LEAKS,
+    "forum:edit_post[pending]-peer_specialist-GET": PENDING_POST_LEAKS,
+    "forum:edit_post[pending]-peer_specialist-POST": PENDING_POST_LEAKS,
+    "forum:edit_post[pending]-muted-GET": PENDING_POST_LEAKS,
+    "forum:edit_post[pending]-muted-POST": PENDING_POST_LEAKS,
+    "forum:edit_post[hidden]-other_member-GET": HIDDEN_POST_LEAKS,
+    "forum:edit_post[hidden]-other_member-POST": HIDDEN_POST_LEAKS,
+    "forum:edit_post[hidden]-peer_specialist-GET": HIDDEN_POST_LEAKS,
+    "forum:edit_post[hidden]-peer_specialist-POST": HIDDEN_POST_LEAKS,
+    "forum:edit_post[hidden]-muted-GET": HIDDEN_POST_LEAKS,
+    "forum:edit_post[hidden]-muted-POST": HIDDEN_POST_LEAKS,
+    "forum:post_history[pending]-other_member-GET": PENDING_POST_LEAKS,
+    "forum:post_history[pending]-other_member-POST": PENDING_POST_LEAKS,
+    "forum:post_history[pending]-peer_specialist-GET": PENDING_POST_LEAKS,
+    "forum:post_history[pending]-peer_specialist-POST": PENDING_POST_LEAKS,
+    "forum:post_history[pending]-muted-GET": PENDING_POST_LEAKS,
+    "forum:post_history[pending]-muted-POST": PENDING_POST_LEAKS,
+    "forum:post_history[hidden]-other_member-GET": HIDDEN_POST_LEAKS,
+    "forum:post_history[hidden]-other_member-POST": HIDDEN_POST_LEAKS,
+    "forum:post_history[hidden]-peer_specialist-GET": HIDDEN_POST_LEAKS,
+    "forum:post_history[hidden]-peer_specialist-POST": HIDDEN_POST_LEAKS,
+    "forum:post_history[hidden]-muted-GET": HIDDEN_POST_LEAKS,
+    "forum:post_history[hidden]-muted-POST": HIDDEN_POST_LEAKS,
+    "forum:delete_post[pending]-other_member-GET": PENDING_POST_LEAKS,
+    "forum:delete_post[pending]-other_member-POST": PENDING_POST_LEAKS,
+    "forum:delete_post[pending]-peer_specialist-GET": PENDING_POST_LEAKS,
+    "forum:delete_post[pending]-peer_specialist-POST": PENDING_POST_LEAKS,
+    "forum:delete_post[pending]-muted-GET": PENDING_POST_LEAKS,
+    "forum:delete_post[pending]-muted-POST": PENDING_POST_LEAKS,
+    "forum:delete_post[hidden]-other_member-GET": HIDDEN_POST_LEAKS,
+    "forum:delete_post[hidden]-other_member-POST": HIDDEN_POST_LEAKS,
+    "forum:delete_post[hidden]-peer_specialist-GET": HIDDEN_POST_LEAKS,
+    "forum:delete_post[hidden]-peer_specialist-POST": HIDDEN_POST_LEAKS,
+    "forum:delete_post[hidden]-muted-GET": HIDDEN_POST_LEAKS,
+    "forum:delete_post[hidden]-muted-POST": HIDDEN_POST_LEAKS,
+    "forum:react[pending]-other_member-POST": PENDING_POST_LEAKS,
+    "forum:react[pending]-peer_specialist-POST": PENDING_POST_LEAKS,
+    "forum:react[pending]-muted-POST": PENDING_POST_LEAKS,
+    "forum:react[hidden]-other_member-POST": HIDDEN_POST_LEAKS,
+    "forum:react[hidden]-peer_specialist-POST": HIDDEN_POST_LEAKS,
+    "forum:react[hidden]-muted-POST": HIDDEN_POST_LEAKS,
+    "community:report_post[pending]-other_member-GET": PENDING_POST_LEAKS,
+    "community:report_post[pending]-other_member-POST": PENDING_POST_LEAKS,
+    "community:report_post[pending]-peer_specialist-GET": PENDING_POST_LEAKS,
+    "community:report_post[pending]-peer_specialist-POST": PENDING_POST_LEAKS,
+    "community:report_post[pending]-muted-GET": PENDING_POST_LEAKS,
+    "community:report_post[pending]-muted-POST": PENDING_POST_LEAKS,
+    "community:report_post[hidden]-other_member-GET": HIDDEN_POST_LEAKS,
+    "community:report_post[hidden]-other_member-POST": HIDDEN_POST_LEAKS,
+    "community:report_post[hidden]-peer_specialist-GET": HIDDEN_POST_LEAKS,
+    "community:report_post[hidden]-peer_specialist-POST": HIDDEN_POST_LEAKS,
+    "community:report_post[hidden]-muted-GET": HIDDEN_POST_LEAKS,
+    "community:report_post[hidden]-muted-POST": HIDDEN_POST_LEAKS,
+    "community:decision[decision]-other_member-GET": DECISION_LEAKS,
+    "community:decision[decision]-other_member-POST": DECISION_LEAKS,
+    "community:decision[decision]-peer_specialist-GET": DECISION_LEAKS,
+    "community:decision[decision]-peer_specialist-POST": DECISION_LEAKS,
+    "community:decision[decision]-muted-GET": DECISION_LEAKS,
+    "community:decision[decision]-muted-POST": DECISION_LEAKS,
+    "forum:react[post]-muted-POST": MUTED_REACTS,
 }
 
 
@@ -272,9 +272,8 @@ def url_for(case: Case, world: World) -> str:
 
 def client_for(actor: str, world: World, **options) -> Client:
     client = Client(**options)
-    user = world.actors[actor]
-    if user is not None:
-        client.force_login(user)
+    if actor in world.sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[actor]
     return client
 
 
@@ -285,7 +284,6 @@ def test_route(case: Case, world: World):
     wanted = expect(route, case.target, case.actor, case.method)
     client = client_for(case.actor, world)
     url = url_for(case, world)
-    before = snapshot()
     if case.method == "GET":
         response = client.get(url)
     else:
@@ -299,5 +297,37 @@ def test_route(case: Case, world: World):
         assert not location.startswith(LOGIN), answer
     if not wanted.may_change:
         after = snapshot()
-        changed = sorted(table for table in after if after[table] != before.get(table))
+        changed = sorted(table for table in after if after[table] != world.baseline.get(table))
         assert not changed, f"{case.method} {url} as {case.actor} changed {changed}"
+
+
+# The unsubscribe link's one-click POST comes from mail clients without cookies or a token
+# (RFC 8058): its signed token is the authority, so it is exempt from CSRF on purpose.
+CSRF_EXEMPT = frozenset({"forum:unsubscribe"})
+
+
+def csrf_cases() -> Iterator[pytest.param]:
+    """For each route whose POST writes: the first actor and target allowed to write."""
+    for key in sorted(ROUTES):
+        route = ROUTES[key]
+        if not route.writes or key in CSRF_EXEMPT:
+            continue
+        allowed = [
+            Case(key, target, actor, "POST")
+            for target in route.targets
+            for actor in ACTORS
+            if expect(route, target, actor, "POST").may_change
+        ]
+        assert allowed, f"{key} writes, but no actor may POST to it"
+        yield pytest.param(allowed[0], id=allowed[0].id)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", list(csrf_cases()))
+def test_post_without_csrf_token_is_refused(case: Case, world: World):
+    client = client_for(case.actor, world, enforce_csrf_checks=True)
+    url = url_for(case, world)
+    response = client.post(url, post_data(case.key, world, world.actors[case.actor]))
+    assert response.status_code == 403, f"POST {url} as {case.actor}: {response.status_code}"
+    after = snapshot()
+    assert [table for table in after if after[table] != world.baseline[table]] == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from allauth.account.forms import default_token_generator
@@ -15,9 +15,11 @@ from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -64,6 +66,10 @@ class World:
     objects: dict[str, Any]
     # Keyword arguments for each target name (see tests/security/routes.py).
     kwargs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # A signed-in session per actor, made once: its cookie is all a test's client needs.
+    sessions: dict[str, str] = field(default_factory=dict)
+    # snapshot() of the world as built: every test starts from it (its savepoint is rolled back).
+    baseline: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def _set_status(post: Post, status: str, *, with_topic: bool = False) -> None:
@@ -183,7 +189,20 @@ def build_world() -> World:
     }
     for name, obj in objects.items():
         kwargs.setdefault(name, {"pk": obj.pk})
-    return World(actors=actors, objects=objects, kwargs=kwargs)
+    return World(actors=actors, objects=objects, kwargs=kwargs, sessions=sign_in(actors))
+
+
+def sign_in(actors: dict[str, User | None]) -> dict[str, str]:
+    """A session key per signed-in actor. Signing in costs more than most requests, and the
+    session rows live in the world's transaction, so each test reuses them (a request that
+    ends a session, as for the suspended member, is rolled back with its test)."""
+    sessions = {}
+    for name, user in actors.items():
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
 
 
 def admin_kwargs(route_key: str, pattern: str, world: World) -> dict[str, Any]:
@@ -244,13 +263,17 @@ def watched_tables() -> tuple[str, ...]:
 
 
 def snapshot() -> dict[str, tuple[int, str]]:
-    """Row count and a digest of every row, per table (sessions aside)."""
-    tables = watched_tables()
+    """Row count and a digest of every row, per table (sessions and last_login aside)."""
     quote = connection.ops.quote_name
     result: dict[str, tuple[int, str]] = {}
     with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 (table names only)
-            rows = sorted(repr(row) for row in cursor.fetchall())
-            result[table] = (len(rows), hashlib.sha1("\n".join(rows).encode()).hexdigest())
+        for table in watched_tables():
+            cursor.execute(f"SELECT * FROM {quote(table)}")
+            columns = [column[0] for column in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            for row in rows:
+                # Signing in (force_login) stamps it; it is not what a request may change.
+                row.pop("last_login", None)
+            digest = hashlib.sha1("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
+            result[table] = (len(rows), digest)
     return result
