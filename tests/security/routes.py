@@ -1,0 +1,292 @@
+"""Every route of the site, classified once: who may reach it, and what it is about.
+
+tests/security/test_authorization.py walks the URLconf and fails for a route missing here or
+an entry here with no route, then asks each route as each actor with GET and POST.
+
+Classes:
+- public: anyone, signed in or not.
+- member: signed in (anonymous visitors are sent to the login page).
+- author: only the author of the object (others who can see it are refused, 403; others who
+  cannot see it are told it does not exist, 404).
+- moderator: moderators and admins (members are refused, 403).
+- admin: Django's admin, staff only (everyone else is sent to the admin login).
+- token: one-click links whose signed token is the authority (unsubscribe, email confirmation,
+  password reset key).
+
+Targets name objects built in tests/security/conftest.py that the URL's kwargs point at; a
+route with several targets is asked about each (a published post, a pending one, a hidden one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Access(StrEnum):
+    PUBLIC = "public"
+    MEMBER = "member"
+    AUTHOR = "author"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+    TOKEN = "token"
+
+
+class Allow(StrEnum):
+    """Who, among signed-in actors who can see the target, the route serves."""
+
+    ANYONE = "anyone"
+    OWNER = "owner"
+    OWNER_OR_MODERATOR = "owner_or_moderator"
+    NOT_OWNER = "not_owner"
+    MODERATOR = "moderator"
+
+
+GET_POST = frozenset({"GET", "POST"})
+POST_ONLY = frozenset({"POST"})
+GET_ONLY = frozenset({"GET"})
+
+
+@dataclass(frozen=True)
+class Route:
+    access: Access
+    # Objects (tests/security/conftest.py, World) the URL kwargs point at; "" for none.
+    targets: tuple[str, ...] = ("",)
+    methods: frozenset[str] = GET_POST
+    # An allowed POST changes rows (so a refused one must not, and it needs a CSRF token).
+    writes: bool = False
+    allow: Allow = Allow.ANYONE
+    # Writing something others read: muted members are refused (403).
+    posting: bool = False
+    # Targets on which even those the route serves are refused (403): a hidden post cannot be
+    # edited, a waiting topic cannot be replied to or followed, and so on.
+    refused_on: tuple[str, ...] = ()
+    # Who may POST, when fewer than may GET (moderators read a decision; its member asks).
+    allow_post: Allow | None = None
+    # Answers of a public or token route that differ from ok_get / ok_post: ((who, method),
+    # status) pairs, who is "anonymous" or "signed_in" (any signed-in actor not suspended).
+    answers: tuple[tuple[tuple[str, str], int], ...] = ()
+    # Where an admin route sends those who are not staff.
+    refused_to: str = "/admin/login/"
+    # Allowed answer per method when it is not GET 200 / POST 200 (302 when writes).
+    ok_get: int = 200
+    ok_post: int | None = None
+
+
+POSTS = ("post", "pending", "hidden")
+TOPICS = ("topic", "pending_topic", "hidden_topic")
+UNPUBLISHED_POSTS = ("pending", "hidden")
+UNPUBLISHED_TOPICS = ("pending_topic", "hidden_topic")
+
+ROUTES: dict[str, Route] = {
+    # --- forum ----------------------------------------------------------------------------
+    "forum:home": Route(Access.PUBLIC),
+    "forum:category": Route(Access.MEMBER, targets=("category",)),
+    "forum:new_topic": Route(Access.MEMBER, targets=("category",), writes=True, posting=True),
+    "forum:topic": Route(Access.MEMBER, targets=TOPICS),
+    "forum:reply": Route(
+        Access.MEMBER, targets=TOPICS, writes=True, posting=True, refused_on=UNPUBLISHED_TOPICS
+    ),
+    "forum:post": Route(Access.MEMBER, targets=POSTS, ok_get=302, ok_post=302),
+    "forum:edit_post": Route(
+        Access.AUTHOR,
+        targets=POSTS,
+        writes=True,
+        allow=Allow.OWNER,
+        posting=True,
+        refused_on=("hidden",),
+    ),
+    "forum:post_history": Route(Access.AUTHOR, targets=POSTS, allow=Allow.OWNER_OR_MODERATOR),
+    "forum:delete_post": Route(Access.AUTHOR, targets=POSTS, writes=True, allow=Allow.OWNER),
+    "forum:react": Route(
+        Access.MEMBER,
+        targets=POSTS,
+        methods=POST_ONLY,
+        writes=True,
+        allow=Allow.NOT_OWNER,
+        posting=True,
+        refused_on=UNPUBLISHED_POSTS,
+    ),
+    # --- forum: notifications -------------------------------------------------------------
+    "forum:follow_topic": Route(
+        Access.MEMBER, targets=TOPICS, methods=POST_ONLY, writes=True, refused_on=UNPUBLISHED_TOPICS
+    ),
+    "forum:unfollow_topic": Route(Access.MEMBER, targets=TOPICS, methods=POST_ONLY, writes=True),
+    "forum:watch_category": Route(
+        Access.MEMBER, targets=("category",), methods=POST_ONLY, writes=True
+    ),
+    "forum:unwatch_category": Route(
+        Access.MEMBER, targets=("category",), methods=POST_ONLY, writes=True
+    ),
+    "forum:notifications": Route(Access.MEMBER),
+    "forum:notification_open": Route(
+        Access.AUTHOR,
+        targets=("notification",),
+        methods=POST_ONLY,
+        writes=True,
+        allow=Allow.OWNER,
+    ),
+    "forum:notification_read": Route(
+        Access.AUTHOR,
+        targets=("notification",),
+        methods=POST_ONLY,
+        writes=True,
+        allow=Allow.OWNER,
+    ),
+    "forum:notifications_read_all": Route(Access.MEMBER, methods=POST_ONLY, writes=True),
+    "forum:notification_preferences": Route(Access.MEMBER, writes=True),
+    # The one-click POST answers with the page that says it is done (RFC 8058 clients).
+    "forum:unsubscribe": Route(
+        Access.TOKEN,
+        targets=("unsubscribe_token", "bad_unsubscribe_token"),
+        writes=True,
+        ok_post=200,
+    ),
+    # --- accounts -------------------------------------------------------------------------
+    "accounts:profile": Route(Access.MEMBER, targets=("profile",)),
+    "accounts:edit_profile": Route(Access.MEMBER, writes=True),
+    # --- community ------------------------------------------------------------------------
+    "community:guidelines": Route(Access.PUBLIC),
+    "community:crisis": Route(Access.PUBLIC),
+    "community:report_post": Route(
+        Access.MEMBER,
+        targets=POSTS,
+        writes=True,
+        allow=Allow.NOT_OWNER,
+        refused_on=UNPUBLISHED_POSTS,
+    ),
+    "community:my_reports": Route(Access.MEMBER),
+    # The member a decision is about reads it and may ask for a review; moderators read it.
+    "community:decision": Route(
+        Access.AUTHOR,
+        targets=("decision",),
+        writes=True,
+        allow=Allow.OWNER_OR_MODERATOR,
+        allow_post=Allow.OWNER,
+    ),
+    "community:queue": Route(Access.MODERATOR, allow=Allow.MODERATOR),
+    "community:review_item": Route(Access.MODERATOR, targets=("item",), allow=Allow.MODERATOR),
+    "community:claim_item": Route(
+        Access.MODERATOR,
+        targets=("item",),
+        methods=POST_ONLY,
+        writes=True,
+        allow=Allow.MODERATOR,
+    ),
+    "community:act_on_item": Route(
+        Access.MODERATOR,
+        targets=("item",),
+        methods=POST_ONLY,
+        writes=True,
+        allow=Allow.MODERATOR,
+    ),
+    "community:edit_post": Route(
+        Access.MODERATOR, targets=("item",), writes=True, allow=Allow.MODERATOR
+    ),
+    "community:lift_sanction": Route(
+        Access.MODERATOR,
+        targets=("sanction",),
+        methods=POST_ONLY,
+        writes=True,
+        allow=Allow.MODERATOR,
+    ),
+    "community:log": Route(Access.MODERATOR, allow=Allow.MODERATOR),
+}
+
+# allauth (account, mfa, usersessions): reachability as allauth defines it. Its forms answer an
+# empty POST with the form again (200); pages for visitors send signed-in members home (302);
+# a step that needs an earlier one (a code, a reauthentication, an authenticator the member
+# does not have) redirects to it or answers 404; pages that only show answer POST with 405.
+SIGNED_IN_GOES_HOME = (
+    (("signed_in", "GET"), 302),
+    (("signed_in", "POST"), 302),
+)
+NEEDS_EARLIER_STEP = (
+    (("anonymous", "GET"), 302),
+    (("anonymous", "POST"), 302),
+    *SIGNED_IN_GOES_HOME,
+)
+ALLAUTH_ROUTES: dict[str, Route] = {
+    "account_login": Route(Access.PUBLIC, answers=SIGNED_IN_GOES_HOME),
+    "account_signup": Route(Access.PUBLIC, answers=SIGNED_IN_GOES_HOME),
+    # Logout is by POST; a visitor who is not signed in is sent home.
+    "account_logout": Route(Access.PUBLIC, ok_post=302, answers=((("anonymous", "GET"), 302),)),
+    "account_inactive": Route(Access.PUBLIC, ok_post=405),
+    "account_email_verification_sent": Route(Access.PUBLIC, ok_post=405),
+    "account_reset_password": Route(Access.PUBLIC),
+    "account_reset_password_done": Route(Access.PUBLIC, ok_post=405),
+    "account_reset_password_from_key_done": Route(Access.PUBLIC, ok_post=405),
+    "account_confirm_login_code": Route(Access.PUBLIC, answers=NEEDS_EARLIER_STEP),
+    "mfa_authenticate": Route(Access.PUBLIC, answers=NEEDS_EARLIER_STEP),
+    "account_confirm_email": Route(Access.TOKEN, targets=("confirm_key",), writes=True),
+    # A valid key is moved into the session and the browser sent to the set-password form.
+    "account_reset_password_from_key": Route(
+        Access.TOKEN, targets=("reset_key",), ok_get=302, ok_post=302
+    ),
+    "account_email": Route(Access.MEMBER, ok_post=302),
+    "account_change_password": Route(Access.MEMBER),
+    # Members who have a password are sent to change it instead.
+    "account_set_password": Route(Access.MEMBER, ok_get=302, ok_post=302),
+    "account_reauthenticate": Route(Access.MEMBER),
+    "account_request_reauthentication_code": Route(Access.MEMBER),
+    "account_confirm_reauthentication_code": Route(Access.MEMBER, ok_get=302, ok_post=302),
+    "usersessions_list": Route(Access.MEMBER, ok_post=302),
+    "mfa_index": Route(Access.MEMBER, ok_post=405),
+    "mfa_reauthenticate": Route(Access.MEMBER, ok_get=302, ok_post=302),
+    "mfa_activate_totp": Route(Access.MEMBER, ok_get=302, ok_post=302),
+    "mfa_deactivate_totp": Route(Access.MEMBER, ok_get=404, ok_post=404),
+    "mfa_view_recovery_codes": Route(Access.MEMBER, ok_get=404, ok_post=405),
+    "mfa_download_recovery_codes": Route(Access.MEMBER, ok_get=404, ok_post=404),
+    "mfa_generate_recovery_codes": Route(Access.MEMBER, ok_get=302, ok_post=302),
+}
+ROUTES.update(ALLAUTH_ROUTES)
+
+# Django's admin. Each registered model adds the same six routes (five named, one redirect
+# without a name); registering a model means adding it here, so its routes are checked too.
+ADMIN_MODELS = (
+    "account.emailaddress",
+    "accounts.user",
+    "auth.group",
+    "community.crisisresource",
+    "community.guidelines",
+    "community.moderationlog",
+    "community.reviewitem",
+    "community.sanction",
+    "forum.category",
+    "forum.emailoutbox",
+    "forum.post",
+    "forum.postfanout",
+    "forum.screeningphrase",
+    "forum.topic",
+    "mfa.authenticator",
+    "sites.site",
+    "usersessions.usersession",
+)
+ADMIN_SITE_ROUTES = (
+    "admin:index",
+    "admin:app_list",
+    "admin:autocomplete",
+    "admin:jsi18n",
+    "admin:logout",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:view_on_site",
+    "admin:auth_user_password_change",
+    # The admin's catch-all (no name): unknown admin URLs redirect like every admin page.
+    "admin/(?P<url>.*)$",
+)
+ROUTES["admin:login"] = Route(
+    Access.PUBLIC,
+    # The admin's login page for a signed-in member who is not staff explains they may not
+    # enter, and a POST without credentials shows the form again.
+)
+for _name in ADMIN_SITE_ROUTES:
+    ROUTES[_name] = Route(Access.ADMIN, targets=("admin",))
+# Django's admin sends those who are not staff from its logout to its index (and from there to
+# its login page).
+ROUTES["admin:logout"] = Route(Access.ADMIN, targets=("admin",), refused_to="/admin/")
+for _model in ADMIN_MODELS:
+    _app, _name = _model.split(".")
+    for _view in ("changelist", "add", "change", "delete", "history"):
+        ROUTES[f"admin:{_app}_{_name}_{_view}"] = Route(Access.ADMIN, targets=("admin",))
+    ROUTES[f"admin/{_app}/{_name}/<path:object_id>/"] = Route(Access.ADMIN, targets=("admin",))
