@@ -20,7 +20,7 @@ def runs(counter: Path) -> int:
 def test_a_command_that_dies_is_started_again_until_stopped(tmp_path, stop_with):
     counter = tmp_path / "runs"
     # Dies at once the first time, as a worker does on "Unrecoverable error"; then keeps running.
-    script = f'echo run >> {counter}; [ $(wc -l < {counter}) -ge 2 ] && exec sleep 60; exit 1'
+    script = f"echo run >> {counter}; [ $(wc -l < {counter}) -ge 2 ] && exec sleep 60; exit 1"
     supervisor = subprocess.Popen([str(SUPERVISE), "sh", "-c", script], stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 10
