@@ -154,14 +154,16 @@ def test_worker_killed_mid_batch_loses_no_email(
     assert result["duplicates"] <= celery_worker.concurrency
 
 
-def sweep_until(predicate, *, timeout: float, what: str):
+def sweep_until(predicate, *, timeout: float, what: str, log=None):
     """Run the outbox sweep every second, as beat does, until `predicate()` is truthy."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
-        assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
+        assert time.monotonic() < deadline, (
+            f"timed out after {timeout}s waiting for {what}\n{log()[-4000:] if log else ''}"
+        )
         outbox.sweep_outbox()
         time.sleep(1)
 
@@ -197,10 +199,14 @@ def test_redis_killed_while_an_email_waits_for_its_window_worker_survives_sends_
     time.sleep(3)
     private_redis.start()
     started = time.monotonic()
+    # Usually seconds. Redis came back empty, without the queue bindings a worker declares when
+    # it reconnects: a hand-off made before that is dropped by the broker, and the sweep hands
+    # the row over again OUTBOX_REDISPATCH_AFTER (60 s) later.
     sweep_until(
         lambda: EmailOutbox.objects.filter(pk=deferred.pk, status=OutboxStatus.SENT).exists(),
-        timeout=45,
+        timeout=settings.OUTBOX_REDISPATCH_AFTER + 45,
         what="the deferred email to go out after Redis came back",
+        log=celery_worker.log,
     )
     messages = smtp_sink.settle(quiet=3)
     result = {
@@ -293,7 +299,8 @@ def test_in_site_notifications_do_not_wait_for_a_hanging_mail_server(
     }
     report("SMTP hanging, 20 replies", result, record_property)
     assert notified == 20
-    assert in_site < 2, "in-site notifications waited behind mail"
+    # Less than one mail timeout (EMAIL_TIMEOUT, 5 s): not one of them waited for the mail server.
+    assert in_site < 5, "in-site notifications waited behind mail"
     assert attempts <= celery_worker["mail"].concurrency
     assert result["arrived"] == result["expected"] == 20
     assert result["duplicates"] == 0
