@@ -20,7 +20,7 @@ NEXT_STAMP := $(VENV_NEXT)/.installed-next
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run test coverage test-next lint lint-ruff lint-format lint-mypy \
-	lint-imports lint-migrations worker beat bench
+	lint-imports lint-migrations worker worker-main worker-mail beat bench
 
 help:
 	@echo "make run          migrate, seed demo data, serve on http://127.0.0.1:$(PORT) (PORT=...)"
@@ -28,8 +28,8 @@ help:
 	@echo "make coverage     the whole suite with line coverage of the apps, failing below the floor"
 	@echo "make test-next    the suite on Python 3.12 and the next Django (.venv-next)"
 	@echo "make lint         ruff, ruff format, mypy, import contracts, makemigrations --check"
-	@echo "make worker       Celery worker  (needs REDIS_URL)"
-	@echo "make beat         Celery beat    (needs REDIS_URL)"
+	@echo "make worker       Celery workers, restarted if they die: worker-main + worker-mail (needs REDIS_URL)"
+	@echo "make beat         Celery beat, restarted if it dies (needs REDIS_URL)"
 	@echo "make bench        load benchmarks (bench/run.py); BENCH_SCALE=large adds 1M posts (PostgreSQL)"
 	@echo "make install      runtime dependencies only;  make install-dev: plus test/lint tools"
 
@@ -70,13 +70,24 @@ run: $(RUN_STAMP)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Start these (each in its own terminal) with REDIS_URL set, e.g. REDIS_URL=redis://127.0.0.1:6379/0.
+# `make worker` runs both workers of the production topology side by side: worker-main on the
+# default and moderation queues (fan-out, sweeps, review items, alerts) and worker-mail on the
+# mail queue, so a slow mail server never holds up the rest. bin/supervise starts each again when
+# it exits (a broker outage can kill a Celery worker); Ctrl-C stops them all. The commands are
+# the ones docker-compose.yml runs (tests/test_deploy.py checks).
 # The beat schedule file goes in var/ (ignored by git; writable by the app user in the image).
 worker: $(RUN_STAMP)
-	$(VENV)/bin/celery -A config worker -l info
+	$(MAKE) --no-print-directory -j2 worker-main worker-mail
+
+worker-main: $(RUN_STAMP)
+	bin/supervise $(VENV)/bin/celery -A config worker -Q default,moderation -n main@%h -l info
+
+worker-mail: $(RUN_STAMP)
+	bin/supervise $(VENV)/bin/celery -A config worker -Q mail -n mail@%h -l info
 
 beat: $(RUN_STAMP)
 	mkdir -p var
-	$(VENV)/bin/celery -A config beat -l info -s var/celerybeat-schedule
+	bin/supervise $(VENV)/bin/celery -A config beat -l info -s var/celerybeat-schedule
 
 # --- checking --------------------------------------------------------------------------------
 

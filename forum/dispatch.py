@@ -17,11 +17,13 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def publish(task_name: str, args: list[int], *, countdown: float | None = None) -> bool:
+def publish(task_name: str, args: list[int]) -> bool:
     """The task `task_name(*args)` is on the broker (True), or the failure is logged (False)."""
-    options = {"countdown": countdown} if countdown else {}
+    # Never a countdown or an eta: a delayed message waits unacknowledged inside a worker, and
+    # kombu's Redis transport kills a worker holding one when the broker drops. Work that must
+    # wait is a row with a due time that a beat sweep hands over.
     try:
-        current_app.signature(task_name, args=args, **options).apply_async(retry=False)
+        current_app.signature(task_name, args=args).apply_async(retry=False)
     except Exception as error:
         if current_app.conf.task_always_eager:
             # Eager runs are the task itself failing, not the broker: tests must see it.

@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -123,29 +124,100 @@ def private_redis(tmp_path):
 
 
 class SmtpSink:
-    """An SMTP server that records every message it accepts; stopping it is a mail outage."""
+    """An SMTP server that records every message it accepts; stopping it is a mail outage.
+
+    Clients connect to `port`, a small TCP front that counts connections (`connections`, the
+    SMTP attempts a test measures) and, by `mode`, passes them to the real server ("accept"),
+    resets them at once like a server refusing connections ("refuse"), or holds them open
+    without a word, like a server that accepts and never answers ("hang"). `rcpt_reply` (e.g.
+    "550 5.1.1 No such mailbox" or "451 4.3.0 Try again later") answers every RCPT TO.
+    """
 
     def __init__(self, *, delay: float = 0.0):
         # aiosmtpd logs every SMTP command at INFO; a test's output should show its own results.
         logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.port = free_port()
+        self._server_port = free_port()
         self.delay = delay
+        self.mode = "accept"
+        self.rcpt_reply: str | None = None
+        self.connections = 0
         self.messages: list[EmailMessage] = []
         self._lock = threading.Lock()
         self._controller = None
+        self._front: socket.socket | None = None
+        self._held: list[socket.socket] = []
 
     def start(self) -> None:
         from aiosmtpd.controller import Controller
 
         if self._controller is not None:
             return
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(self, hostname="127.0.0.1", port=self._server_port)
         self._controller.start()
+        front = socket.socket()
+        front.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        front.bind(("127.0.0.1", self.port))
+        front.listen(64)
+        front.settimeout(0.2)
+        self._front = front
+        threading.Thread(target=self._accept_loop, args=(front,), daemon=True).start()
 
     def stop(self) -> None:
+        if self._front is not None:
+            self._front.close()
+            self._front = None
+        for held in self._held:
+            with contextlib.suppress(OSError):
+                held.close()
+        self._held.clear()
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+    def _accept_loop(self, front: socket.socket) -> None:
+        while self._front is front:
+            try:
+                client, _ = front.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                self.connections += 1
+            if self.mode == "refuse":
+                # Linger 0: close with a reset, as a refusing server's kernel does.
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                client.close()
+            elif self.mode == "hang":
+                self._held.append(client)
+            else:
+                server = socket.create_connection(("127.0.0.1", self._server_port), timeout=5)
+                server.settimeout(None)
+                for source, target in ((client, server), (server, client)):
+                    threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, target):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def connection_count(self) -> int:
+        with self._lock:
+            return self.connections
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
@@ -221,13 +293,25 @@ def _worker_database_url() -> str:
 
 
 class CeleryWorker:
-    """`celery worker` in its own process group, against the test database and broker."""
+    """`celery worker` in its own process group, against the test database and broker.
+    `queues` ("default,moderation", "mail") as `-Q`; None consumes every queue."""
 
-    def __init__(self, *, broker_url: str, smtp_port: int, database_url: str, logfile: Path):
+    def __init__(
+        self,
+        *,
+        broker_url: str,
+        smtp_port: int,
+        database_url: str,
+        logfile: Path,
+        queues: str | None = None,
+        name: str = "celery",
+    ):
         self.broker_url = broker_url
         self.smtp_port = smtp_port
         self.database_url = database_url
         self.logfile = logfile
+        self.queues = queues
+        self.name = name
         self.process: subprocess.Popen | None = None
         self.concurrency = 2
 
@@ -255,6 +339,8 @@ class CeleryWorker:
                 "worker",
                 "--pool=prefork",
                 f"--concurrency={self.concurrency}",
+                f"--hostname={self.name}@%h",
+                *([f"--queues={self.queues}"] if self.queues else []),
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
@@ -307,6 +393,50 @@ class CeleryWorker:
     def log(self) -> str:
         return self.logfile.read_text(errors="replace") if self.logfile.exists() else ""
 
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+# The production topology (Makefile `worker`, docker-compose.yml): mail has its own worker, so
+# a slow mail server never holds up fan-out or moderation. Together they consume every queue.
+WORKER_QUEUES = {"main": "default,moderation", "mail": "mail"}
+
+
+class CeleryWorkers:
+    """The workers of the production topology, started, killed and stopped together."""
+
+    def __init__(self, workers: dict[str, CeleryWorker]):
+        self.by_name = workers
+
+    def __getitem__(self, name: str) -> CeleryWorker:
+        return self.by_name[name]
+
+    @property
+    def concurrency(self) -> int:
+        return sum(worker.concurrency for worker in self.by_name.values())
+
+    def start(self, *, concurrency: int | None = None) -> None:
+        for worker in self.by_name.values():
+            worker.start(concurrency=concurrency)
+
+    def kill(self) -> None:
+        for worker in self.by_name.values():
+            worker.kill()
+
+    def stop(self) -> None:
+        for worker in self.by_name.values():
+            worker.stop()
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def alive(self) -> bool:
+        return all(worker.alive() for worker in self.by_name.values())
+
+    def log(self) -> str:
+        return "\n".join(f"--- {n} ---\n{w.log()}" for n, w in self.by_name.items())
+
 
 def use_broker(url: str):
     """Point this test process's Celery app at `url`, non-eager; returns an undo function."""
@@ -336,20 +466,30 @@ def use_broker(url: str):
 
 
 @pytest.fixture
-def celery_worker(private_redis, smtp_sink, tmp_path, django_db_setup):
-    """A real worker (prefork, 2 processes) on `private_redis`, mailing `smtp_sink`; this test
-    process publishes to the same broker. Needs django_db(transaction=True) so rows are
-    committed where the worker can read them."""
-    worker = CeleryWorker(
-        broker_url=private_redis.url,
-        smtp_port=smtp_sink.port,
-        database_url=_worker_database_url(),
-        logfile=tmp_path / "celery-worker.log",
+def celery_worker(private_redis, smtp_sink, tmp_path, django_db_setup, settings):
+    """Real workers as in production (prefork, 2 processes each: one on the default and
+    moderation queues, one on mail) on `private_redis`, mailing `smtp_sink`; this test process
+    publishes to the same broker. Needs django_db(transaction=True) so rows are committed where
+    the workers can read them."""
+    workers = CeleryWorkers(
+        {
+            name: CeleryWorker(
+                broker_url=private_redis.url,
+                smtp_port=smtp_sink.port,
+                database_url=_worker_database_url(),
+                logfile=tmp_path / f"celery-worker-{name}.log",
+                queues=queues,
+                name=name,
+            )
+            for name, queues in WORKER_QUEUES.items()
+        }
     )
+    # This process names the same mail server, so it sees the workers' pauses (the sweep).
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
     undo = use_broker(private_redis.url)
     try:
-        worker.start()
-        yield worker
+        workers.start()
+        yield workers
     finally:
-        worker.kill()
+        workers.kill()
         undo()

@@ -18,8 +18,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_DIR = ROOT / "config" / "settings"
 
-APP_SERVICES = ("web", "worker", "beat")
-ALL_SERVICES = {"web", "worker", "beat", "postgres", "redis", "mailpit"}
+APP_SERVICES = ("web", "worker", "worker-mail", "beat")
+ALL_SERVICES = {"web", "worker", "worker-mail", "beat", "postgres", "redis", "mailpit"}
 # Read by Django, the Makefile or the test runner rather than through env(...) in the settings.
 NOT_READ_BY_SETTINGS = {"DJANGO_SETTINGS_MODULE", "PORT"}
 
@@ -99,6 +99,9 @@ def makefile_celery_command(target: str) -> list[str]:
     lines = [line for line in makefile_recipes()[target] if "celery" in line]
     assert len(lines) == 1, f"make {target} should run exactly one celery command: {lines}"
     tokens = shlex.split(lines[0])
+    # Run under bin/supervise (restarted when it exits), which compose's restart policy does.
+    if tokens[0] == "bin/supervise":
+        tokens = tokens[1:]
     # $(VENV)/bin/celery or .venv/bin/celery -> celery
     tokens[0] = tokens[0].rsplit("/", 1)[-1]
     return tokens
@@ -135,7 +138,22 @@ def test_web_migrates_then_serves_config_wsgi_with_gunicorn():
 def test_worker_and_beat_run_celery_for_config():
     services = compose()["services"]
     assert service_command(services["worker"])[:4] == ["celery", "-A", "config", "worker"]
+    assert service_command(services["worker-mail"])[:4] == ["celery", "-A", "config", "worker"]
     assert service_command(services["beat"])[:4] == ["celery", "-A", "config", "beat"]
+
+
+def test_the_workers_consume_every_queue_and_restart_with_a_health_check():
+    from config.settings.base import CELERY_TASK_QUEUES
+
+    services = compose()["services"]
+    consumed: list[str] = []
+    for name in ("worker", "worker-mail"):
+        command = service_command(services[name])
+        consumed += command[command.index("-Q") + 1].split(",")
+        assert services[name]["restart"] == "unless-stopped", name
+        assert "inspect ping" in " ".join(services[name]["healthcheck"]["test"]), name
+    assert sorted(consumed) == sorted(queue.name for queue in CELERY_TASK_QUEUES)
+    assert services["beat"]["restart"] == "unless-stopped"
 
 
 def test_app_services_build_the_image_with_production_settings():
@@ -167,7 +185,7 @@ def test_backing_services_have_healthchecks_the_app_waits_for():
 def test_app_services_share_one_environment():
     services = compose()["services"]
     environments = [service_environment(services[name]) for name in APP_SERVICES]
-    assert environments[0] == environments[1] == environments[2]
+    assert all(environment == environments[0] for environment in environments)
 
 
 def test_every_compose_app_variable_is_listed_in_env_example():
@@ -248,9 +266,19 @@ def test_requirements_next_copies_every_pin_but_django():
     }
 
 
-@pytest.mark.parametrize("target", ["worker", "beat"])
-def test_makefile_celery_commands_equal_compose(target):
-    assert makefile_celery_command(target) == service_command(compose()["services"][target])
+@pytest.mark.parametrize(
+    ("target", "service"),
+    [("worker-main", "worker"), ("worker-mail", "worker-mail"), ("beat", "beat")],
+)
+def test_makefile_celery_commands_equal_compose(target, service):
+    assert makefile_celery_command(target) == service_command(compose()["services"][service])
+    assert makefile_recipes()[target][-1].startswith("bin/supervise ")
+
+
+def test_make_worker_runs_both_workers():
+    assert makefile_recipes()["worker"] == [
+        "$(MAKE) --no-print-directory -j2 worker-main worker-mail"
+    ]
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 from config.release import source_digest
 
@@ -191,7 +192,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=1025)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Seconds a mail server may take to answer before the attempt counts as failed: a server that
+# accepts and never answers must not hold a worker process for long (forum/notifications).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
 # A neutral sender: the address alone must not say what the mail is about.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lantern <no-reply@lantern.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -208,8 +211,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses Redis keeps trying to reconnect, for ever (its supervisor restarts it if it
+# dies anyway: docs/operations.md). Tasks it was running when the connection dropped are
+# cancelled: they were acknowledged late, so the broker hands them out again, and every task is
+# safe to run twice.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Publishing must not hang a request when Redis is down: fail fast, the outbox sweeper retries.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Three queues, so nothing urgent waits behind mail: `default` (fan-out: in-site notifications,
+# the sweeps, digest start), `moderation` (community: review items, moderator alerts, reports)
+# and `mail` (sending email). Production runs one worker on default,moderation and another on
+# mail (Makefile `worker`, docker-compose.yml); a worker started without -Q consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue("default"), Queue("moderation"), Queue("mail")]
+CELERY_TASK_ROUTES = {
+    "forum.deliver_email": {"queue": "mail"},
+    "forum.send_digest": {"queue": "mail"},
+    "community.*": {"queue": "moderation"},
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 # Moderation (community.tasks): a queue summary at most every 15 minutes while items wait;
 # every minute, re-alert on unclaimed at-risk items, lift expired sanctions, sweep lost reviews.
@@ -234,14 +255,23 @@ CELERY_BEAT_SCHEDULE["community-sweep-unfolded-reports"] = {
     "task": "community.sweep_unfolded_reports",
     "schedule": 60,
 }
-# Notifications (forum.notifications.tasks): the outbox sweeper re-dispatches rows pending for
-# longer than OUTBOX_REDISPATCH_AFTER seconds; the daily digest goes out at DIGEST_HOUR (UTC).
+# Notifications (forum.notifications.tasks): the outbox sweep (every 15 s) hands over email rows
+# that are due (a coalescing window closed, a retry's backoff or a mail-server pause ended) and
+# re-dispatches rows pending for longer than OUTBOX_REDISPATCH_AFTER seconds after a hand-off;
+# the daily digest goes out at DIGEST_HOUR (UTC).
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=18)
 OUTBOX_REDISPATCH_AFTER = 60
 NOTIFICATION_COALESCE_SECONDS = 15 * 60
+# A temporary mail error is retried after 30 s, 1 min, 2 min, ...; the row fails after this many.
 EMAIL_MAX_ATTEMPTS = 6
+# Rows per delivery task, sent over one connection to the mail server.
+EMAIL_BATCH_SIZE = 50
+# A mail server that fails is left alone for MAIL_PAUSE_SECONDS, doubling while it keeps
+# failing, up to MAIL_PAUSE_MAX_SECONDS (forum/notifications/mail_server.py).
+MAIL_PAUSE_SECONDS = 15
+MAIL_PAUSE_MAX_SECONDS = 120
 UNSUBSCRIBE_LINK_MAX_AGE = 60 * 60 * 24 * 90
-CELERY_BEAT_SCHEDULE["forum-sweep-outbox"] = {"task": "forum.sweep_outbox", "schedule": 30}
+CELERY_BEAT_SCHEDULE["forum-sweep-outbox"] = {"task": "forum.sweep_outbox", "schedule": 15}
 CELERY_BEAT_SCHEDULE["forum-daily-digest"] = {
     "task": "forum.send_digests",
     "schedule": crontab(hour=DIGEST_HOUR, minute=0),

@@ -3,19 +3,23 @@
 Emails are discreet: the subject and sender are neutral and the body says only what kind of
 activity happened, never post text, titles, categories or other members' names, unless the
 member opted into a short excerpt. Each send happens under a row lock with a sent-at check,
-so a task that runs twice sends once.
+so a task that runs twice sends once. A batch of rows goes over one connection to the mail
+server; trouble with the server pauses the batch and every later one (`mail_server`), and a row
+that must wait (coalescing, a retry, a pause) gets a `send_after` for the outbox sweeper: no
+task ever waits in a worker or on the broker.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -26,7 +30,7 @@ from accounts.models import User
 from forum import rendering
 from forum.models import Status
 
-from . import outbox
+from . import mail_server
 from .models import POST_KINDS, Delivery, EmailOutbox, NotificationKind, OutboxStatus
 from .preferences import preference_of
 from .unsubscribe import DIGEST_TOKEN_KIND, unsubscribe_label, unsubscribe_token
@@ -121,7 +125,12 @@ def _excerpts(rows: list[EmailOutbox], recipient: User) -> list[str]:
 
 
 def build_message(
-    *, recipient: User, template: str, context: dict[str, Any], unsubscribe_kind: str
+    *,
+    recipient: User,
+    template: str,
+    context: dict[str, Any],
+    unsubscribe_kind: str,
+    connection: BaseEmailBackend | None = None,
 ) -> EmailMultiAlternatives:
     """A plain-text + HTML email with a neutral subject and a one-click unsubscribe."""
     token = unsubscribe_token(user=recipient, kind=unsubscribe_kind)
@@ -138,6 +147,7 @@ def build_message(
         body=render_to_string(f"notifications/email/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
+        connection=connection,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -155,7 +165,14 @@ def _lines(rows: list[EmailOutbox]) -> list[str]:
     return [_phrase(kind, n) for kind, n in counts.items()]
 
 
-def deliver(*, outbox_id: int) -> str:
+def _send(message: EmailMultiAlternatives, connection: BaseEmailBackend | None) -> None:
+    if connection is not None:
+        # Opened on the first email of a batch and kept for the rest (a no-op once open).
+        connection.open()
+    message.send()
+
+
+def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> str:
     """The row is sent (with other due rows for the same member and topic), deferred because a
     recent email covered that topic, cancelled if no longer owed, or already done."""
     first = (
@@ -169,7 +186,6 @@ def deliver(*, outbox_id: int) -> str:
         return "digest"
     coalesce = first["topic_id"] is not None and first["kind"] != NotificationKind.MODERATOR_ALERT
     window = timedelta(seconds=settings.NOTIFICATION_COALESCE_SECONDS)
-    defer_until = None
     with transaction.atomic():
         now = timezone.now()
         due = EmailOutbox.objects.select_for_update().filter(
@@ -200,53 +216,54 @@ def deliver(*, outbox_id: int) -> str:
                 .first()
             )
             if last_sent is not None:
+                # The sweeper hands the rows over when the window closes; later activity joins
+                # the email that goes out then.
                 defer_until = last_sent + window
                 EmailOutbox.objects.filter(pk__in=[r.pk for r in locked]).update(
-                    send_after=defer_until, dispatched_at=defer_until
+                    send_after=defer_until, dispatched_at=None
                 )
-        if defer_until is None:
-            rows = list(
-                EmailOutbox.objects.filter(pk__in=[r.pk for r in locked])
-                .select_related("recipient", "notification__post", "notification__topic")
-                .order_by("pk")
-            )
-            owed = [row for row in rows if _still_owed(row)]
-            recipient = rows[0].recipient
-            if not owed or not _can_receive(recipient):
-                EmailOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
-                    status=OutboxStatus.CANCELLED
-                )
-                return "cancelled"
-            lead = owed[0]
-            build_message(
-                recipient=recipient,
-                template="notification",
-                context={
-                    "lines": _lines(owed),
-                    "link": _absolute(lead.notification.get_absolute_url()),
-                    "excerpts": _excerpts(owed, recipient),
-                },
-                unsubscribe_kind=lead.kind,
-            ).send()
-            # Inside the lock: if the worker dies before this commits, the row stays pending
-            # and is sent again (at least once), never silently dropped.
-            EmailOutbox.objects.filter(pk__in=[r.pk for r in owed]).update(
-                status=OutboxStatus.SENT, sent_at=now, attempts=F("attempts") + 1
-            )
-            EmailOutbox.objects.filter(pk__in=[r.pk for r in rows if r not in owed]).update(
+                return "deferred"
+        rows = list(
+            EmailOutbox.objects.filter(pk__in=[r.pk for r in locked])
+            .select_related("recipient", "notification__post", "notification__topic")
+            .order_by("pk")
+        )
+        owed = [row for row in rows if _still_owed(row)]
+        recipient = rows[0].recipient
+        if not owed or not _can_receive(recipient):
+            EmailOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
                 status=OutboxStatus.CANCELLED
             )
-            return "sent"
-    # Later activity joins the email that goes out when the window closes.
-    outbox.dispatch_emails(
-        [outbox_id], countdown=max(1.0, (defer_until - timezone.now()).total_seconds())
-    )
-    return "deferred"
+            return "cancelled"
+        lead = owed[0]
+        message = build_message(
+            recipient=recipient,
+            template="notification",
+            context={
+                "lines": _lines(owed),
+                "link": _absolute(lead.notification.get_absolute_url()),
+                "excerpts": _excerpts(owed, recipient),
+            },
+            unsubscribe_kind=lead.kind,
+            connection=connection,
+        )
+        _send(message, connection)
+        # Inside the lock: if the worker dies before this commits, the row stays pending
+        # and is sent again (at least once), never silently dropped.
+        EmailOutbox.objects.filter(pk__in=[r.pk for r in owed]).update(
+            status=OutboxStatus.SENT, sent_at=now, attempts=F("attempts") + 1
+        )
+        EmailOutbox.objects.filter(pk__in=[r.pk for r in rows if r not in owed]).update(
+            status=OutboxStatus.CANCELLED
+        )
+        return "sent"
 
 
 def record_failure(*, outbox_ids: list[int], error: Exception) -> tuple[int, bool]:
-    """The rows count one more failed attempt; after the last one they are "failed".
-    Returns (attempts so far, whether that was the last)."""
+    """The rows count one more failed attempt and wait out a backoff (30 s, 1 min, 2 min, ...);
+    after the last attempt, or at once for a permanent refusal, they are "failed".
+    Returns (attempts so far, whether they are now failed)."""
+    permanent = mail_server.is_permanent(error)
     with transaction.atomic():
         rows = list(
             EmailOutbox.objects.select_for_update()
@@ -256,29 +273,90 @@ def record_failure(*, outbox_ids: list[int], error: Exception) -> tuple[int, boo
         if not rows:
             return 0, True
         attempt = max(row.attempts for row in rows) + 1
-        final = attempt >= settings.EMAIL_MAX_ATTEMPTS
-        now = timezone.now()
+        final = permanent or attempt >= settings.EMAIL_MAX_ATTEMPTS
         EmailOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
             attempts=attempt,
-            last_error=type(error).__name__[:200],
+            last_error=mail_server.describe(error)[:200],
             status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
-            # The retry is already scheduled: the sweeper should not send a second one.
-            dispatched_at=now + timedelta(seconds=retry_delay(attempt)),
+            # No task holds the rows any more: the sweeper hands them over once they are due.
+            send_after=timezone.now() + timedelta(seconds=retry_delay(attempt)),
+            dispatched_at=None,
         )
-    # Exception class only: SMTP replies can quote the recipient's address back.
+    # Exception class and reply code only: SMTP replies can quote the recipient's address back.
     logger.warning(
         "notification email %s attempt %s failed with %s%s",
         outbox_ids,
         attempt,
-        type(error).__name__,
-        "; marked failed" if final else "",
+        mail_server.describe(error),
+        ("; refused for good, " if permanent else "; ") + "marked failed" if final else "",
     )
     return attempt, final
 
 
+def postpone(*, outbox_ids: list[int], until: datetime) -> int:
+    """Pending rows wait until `until` (the mail server is paused); attempts are not counted,
+    since nothing was tried. Returns how many rows wait."""
+    return EmailOutbox.objects.filter(pk__in=outbox_ids, status=OutboxStatus.PENDING).update(
+        send_after=until, dispatched_at=None
+    )
+
+
+def deliver_batch(*, outbox_ids: list[int]) -> dict[str, int]:
+    """Each row is sent, deferred, cancelled, failed or left waiting for the mail server, over
+    one connection; returns how many rows ended each way."""
+    outcomes: Counter[str] = Counter()
+    paused = mail_server.paused_until()
+    if paused is not None:
+        return {"paused": postpone(outbox_ids=outbox_ids, until=paused)}
+    connection = get_connection()
+    try:
+        for index, outbox_id in enumerate(outbox_ids):
+            try:
+                outcomes[deliver(outbox_id=outbox_id, connection=connection)] += 1
+            except mail_server.MAIL_ERRORS as error:
+                _, final = record_failure(outbox_ids=[outbox_id], error=error)
+                outcomes["failed" if final else "retry"] += 1
+                if mail_server.is_server_trouble(error):
+                    until = mail_server.pause(error=error)
+                    rest = outbox_ids[index + 1 :]
+                    outcomes["paused"] += postpone(outbox_ids=rest, until=until)
+                    break
+    finally:
+        connection.close()
+    if outcomes["sent"]:
+        mail_server.resume()
+    return {outcome: n for outcome, n in outcomes.items() if n}
+
+
 def send_digest(*, user_id: int) -> str:
-    """The member's pending digest rows went out as one email grouped by topic, or were
-    cancelled if nothing in them is still owed."""
+    """The member's pending digest rows went out as one email grouped by topic, were cancelled
+    if nothing in them is still owed, or wait for a paused mail server or a retry."""
+    paused = mail_server.paused_until()
+    if paused is not None:
+        ids = _pending_digest_ids(user_id)
+        postpone(outbox_ids=ids, until=paused)
+        return "paused"
+    try:
+        outcome = _send_digest(user_id=user_id)
+    except mail_server.MAIL_ERRORS as error:
+        _, final = record_failure(outbox_ids=_pending_digest_ids(user_id), error=error)
+        if mail_server.is_server_trouble(error):
+            mail_server.pause(error=error)
+        return "failed" if final else "retry"
+    if outcome == "sent":
+        mail_server.resume()
+    return outcome
+
+
+def _pending_digest_ids(user_id: int) -> list[int]:
+    return list(
+        EmailOutbox.objects.filter(
+            recipient_id=user_id, delivery=Delivery.DIGEST, status=OutboxStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+
+
+def _send_digest(*, user_id: int) -> str:
     with transaction.atomic():
         rows = list(
             EmailOutbox.objects.select_for_update()
@@ -322,13 +400,3 @@ def send_digest(*, user_id: int) -> str:
         )
         EmailOutbox.objects.filter(pk__in=skipped).update(status=OutboxStatus.CANCELLED)
         return "sent"
-
-
-def record_digest_failure(*, user_id: int, error: Exception) -> tuple[int, bool]:
-    """The member's pending digest rows count one more failed attempt (see record_failure)."""
-    ids = list(
-        EmailOutbox.objects.filter(
-            recipient_id=user_id, delivery=Delivery.DIGEST, status=OutboxStatus.PENDING
-        ).values_list("pk", flat=True)
-    )
-    return record_failure(outbox_ids=ids, error=error)

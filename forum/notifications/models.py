@@ -201,13 +201,15 @@ class EmailOutbox(models.Model):
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     created_at = models.DateTimeField(default=timezone.now)
-    # Last hand-off to the broker; the sweeper re-dispatches rows pending long after it.
-    dispatched_at = models.DateTimeField(default=timezone.now)
-    # Coalescing: not before this moment (a recent email about the same topic went out).
+    # Last hand-off to the broker; the sweeper re-dispatches rows pending long after it. Empty
+    # while no task holds the row: it waits for `send_after`, and the sweeper hands it over then.
+    dispatched_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
+    # Not before this moment: the end of a coalescing window (a recent email about the same
+    # topic went out), the backoff after a temporary mail error, or a mail-server pause.
     send_after = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # The exception class only: mail-server messages can echo addresses back.
+    # The exception class and SMTP reply code only: the server's words can echo addresses back.
     last_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -259,3 +261,26 @@ class PostFanOut(models.Model):
 
     def __str__(self) -> str:
         return f"Fan-out for post {self.post_id} ({self.status})"
+
+
+class MailServerPause(models.Model):
+    """A mail server that failed: nothing is sent through it before `paused_until`.
+
+    One failing connection pauses every email for a while (a circuit breaker), instead of each
+    pending row trying, failing and retrying on its own. The first send after the pause is the
+    probe: it succeeds and the row is deleted, or it fails and the pause doubles.
+    """
+
+    server = models.CharField(max_length=200, unique=True)
+    paused_until = models.DateTimeField()
+    # Failures in a row; each one doubles the pause, up to MAIL_PAUSE_MAX_SECONDS.
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "forum"
+        verbose_name = "mail server pause"
+
+    def __str__(self) -> str:
+        return f"Mail to {self.server} paused until {self.paused_until:%H:%M:%S}"

@@ -4,19 +4,25 @@ Every notification and email owed is already a row (`PostFanOut`, `EmailOutbox`)
 transaction that caused it; this module only tells the workers about rows. It names tasks through
 `forum.dispatch`, never by importing them: the tasks module imports this one. If the broker is
 down, a hand-off fails fast and is logged, the row stays pending, and `sweep_outbox` (beat, every
-30 s) hands it over again.
+15 s) hands it over again.
+
+Nothing is handed over with a countdown or an eta: a delayed message sits unacknowledged in a
+worker, and a worker holding one does not survive its broker restarting. A row that must wait
+(a coalescing window, a retry's backoff, a paused mail server) has a `send_after` and no
+`dispatched_at`, and the sweep hands it over once it is due.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from forum import dispatch
 
+from . import mail_server
 from .models import Delivery, EmailOutbox, FanOutStatus, OutboxStatus, PostFanOut
 
 # Stable task names: queued messages and the beat schedule (config/settings/base.py) carry them.
@@ -32,18 +38,17 @@ def dispatch_fan_out(post_id: int) -> bool:
     return dispatch.publish(FAN_OUT_POST, [post_id])
 
 
-def dispatch_emails(outbox_ids: list[int], *, countdown: float | None = None) -> int:
-    """Hand each outbox row to a `forum.deliver_email` task; returns how many were accepted."""
-    if countdown and current_app.conf.task_always_eager:
-        # Eager runs cannot wait: the row keeps its send_after and the sweeper hands it over
-        # once it is due.
-        return 0
+def dispatch_emails(outbox_ids: list[int]) -> int:
+    """Hand the rows to `forum.deliver_email` tasks, EMAIL_BATCH_SIZE rows a task (each task
+    sends its batch over one connection); returns how many rows were accepted."""
     accepted = 0
-    for outbox_id in outbox_ids:
-        if not dispatch.publish(DELIVER_EMAIL, [outbox_id], countdown=countdown):
+    size = settings.EMAIL_BATCH_SIZE
+    for start in range(0, len(outbox_ids), size):
+        batch = outbox_ids[start : start + size]
+        if not dispatch.publish(DELIVER_EMAIL, batch):
             # The broker is down: the rest would fail the same way, and the sweeper has them.
             break
-        accepted += 1
+        accepted += len(batch)
     return accepted
 
 
@@ -78,8 +83,15 @@ def latest_digest_moment(now: datetime | None = None) -> datetime:
     return moment if moment <= now else moment - timedelta(days=1)
 
 
+def _not_held(stale: datetime) -> Q:
+    """Rows no task holds: never handed over since they last had to wait, or handed over so
+    long ago that the message or the worker must have been lost."""
+    return Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=stale)
+
+
 def sweep_outbox(*, now: datetime | None = None) -> dict[str, int]:
-    """Rows still pending long after their last hand-off to the broker are handed over again."""
+    """Fan-outs pending long after their hand-off, and email rows that are due and held by no
+    task, are handed over (again)."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER)
     counts = {"fan_outs": 0, "emails": 0, "digests": 0}
@@ -96,11 +108,15 @@ def sweep_outbox(*, now: datetime | None = None) -> dict[str, int]:
                 return counts
             counts["fan_outs"] += 1
 
+    if mail_server.paused_until(now=now) is not None:
+        # Every email would wait again; the first sweep after the pause sends the probe.
+        return counts
+
     emails = list(
         EmailOutbox.objects.filter(
+            _not_held(stale),
             status=OutboxStatus.PENDING,
             delivery=Delivery.IMMEDIATE,
-            dispatched_at__lt=stale,
             send_after__lte=now,
         )
         .order_by("pk")
@@ -114,10 +130,11 @@ def sweep_outbox(*, now: datetime | None = None) -> dict[str, int]:
 
     digest_users = list(
         EmailOutbox.objects.filter(
+            _not_held(stale),
             status=OutboxStatus.PENDING,
             delivery=Delivery.DIGEST,
             created_at__lt=latest_digest_moment(now),
-            dispatched_at__lt=stale,
+            send_after__lte=now,
         )
         .values_list("recipient_id", flat=True)
         .distinct()[:5000]

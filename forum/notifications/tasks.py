@@ -2,19 +2,16 @@
 
 Names are stable (queued messages and the beat schedule carry them) and come from
 forum.notifications.outbox, which dispatches them by name without importing this module.
+Nothing here retries itself or waits with a countdown: a row that must wait gets a
+`send_after`, and the outbox sweep (beat) hands it over once it is due. Mail tasks run on the
+`mail` queue, so a slow mail server never holds up in-site notifications or moderation.
 """
 
 from __future__ import annotations
 
-import smtplib
-import socket
-
-from celery import Task, shared_task
+from celery import shared_task
 
 from . import delivery, fan_out, outbox
-
-# Mail-server trouble is worth retrying; anything else is a bug and must surface.
-MAIL_ERRORS = (smtplib.SMTPException, socket.timeout, ConnectionError, OSError)
 
 
 @shared_task(name=outbox.FAN_OUT_POST)
@@ -23,33 +20,17 @@ def fan_out_post(post_id: int) -> int:
     return fan_out.fan_out_reply(post_id=post_id).recipients
 
 
-@shared_task(name=outbox.DELIVER_EMAIL, bind=True, max_retries=None)
-def deliver_email(self: Task[[int], str], outbox_id: int) -> str:
-    """The outbox row is sent (with any coalesced rows), deferred, cancelled or failed."""
-    try:
-        return delivery.deliver(outbox_id=outbox_id)
-    except MAIL_ERRORS as error:
-        attempt, final = delivery.record_failure(outbox_ids=[outbox_id], error=error)
-        if final:
-            return "failed"
-        if self.request.is_eager:
-            # No broker to schedule a retry on: the row stays pending for the sweeper.
-            return "pending"
-        raise self.retry(countdown=delivery.retry_delay(attempt), exc=error) from error
+@shared_task(name=outbox.DELIVER_EMAIL)
+def deliver_email(*outbox_ids: int) -> dict[str, int]:
+    """Each outbox row is sent (with any coalesced rows), deferred, cancelled, failed, or waits
+    for the mail server; one connection for the whole batch."""
+    return delivery.deliver_batch(outbox_ids=list(outbox_ids))
 
 
-@shared_task(name=outbox.SEND_DIGEST, bind=True, max_retries=None)
-def send_digest(self: Task[[int], str], user_id: int) -> str:
-    """The member's pending digest rows are sent in one email, grouped by topic."""
-    try:
-        return delivery.send_digest(user_id=user_id)
-    except MAIL_ERRORS as error:
-        attempt, final = delivery.record_digest_failure(user_id=user_id, error=error)
-        if final:
-            return "failed"
-        if self.request.is_eager:
-            return "pending"
-        raise self.retry(countdown=delivery.retry_delay(attempt), exc=error) from error
+@shared_task(name=outbox.SEND_DIGEST)
+def send_digest(user_id: int) -> str:
+    """The member's pending digest rows are sent in one email grouped by topic, or wait."""
+    return delivery.send_digest(user_id=user_id)
 
 
 @shared_task(name=outbox.SEND_DIGESTS)
@@ -60,5 +41,6 @@ def send_digests() -> int:
 
 @shared_task(name=outbox.SWEEP_OUTBOX)
 def sweep_outbox() -> dict[str, int]:
-    """Outbox rows left pending after a broker or worker failure are handed over again."""
+    """Outbox rows that are due and held by no task (waiting out a window, a retry or a mail
+    pause, or lost with a broker or worker) are handed over."""
     return outbox.sweep_outbox()

@@ -5,9 +5,12 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 
 from forum import dispatch
-from forum.models import EmailOutbox, NotificationPreference
+from forum.models import EmailOutbox, NotificationKind, NotificationPreference
+from forum.notifications import api
+from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +83,71 @@ def held_tasks():
             self._patch.stop()
 
     return Hold
+
+
+class CountingBackend(BaseEmailBackend):
+    """A mail server in a test: counts connections opened and messages taken, and fails as
+    told: `refuse_with` on connecting, `reject_with` on sending (class attributes, reset per
+    test by the `mail_server` fixture)."""
+
+    opened = 0
+    taken: list = []
+    refuse_with: Exception | None = None
+    reject_with: Exception | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_open = False
+
+    def open(self):
+        if self.is_open:
+            return False
+        type(self).opened += 1
+        if type(self).refuse_with is not None:
+            raise type(self).refuse_with
+        self.is_open = True
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        opened_here = self.open()
+        try:
+            if type(self).reject_with is not None:
+                raise type(self).reject_with
+            type(self).taken.extend(messages)
+            return len(messages)
+        finally:
+            if opened_here:
+                self.close()
+
+
+@pytest.fixture
+def mail_server(settings):
+    """The CountingBackend as the mail backend, reset."""
+    CountingBackend.opened = 0
+    CountingBackend.taken = []
+    CountingBackend.refuse_with = None
+    CountingBackend.reject_with = None
+    settings.EMAIL_BACKEND = "tests.forum.notifications.conftest.CountingBackend"
+    return CountingBackend
+
+
+@pytest.fixture
+def owed_emails(held_tasks, run_on_commit):
+    """`n` members, each owed one immediate email (a message from the moderators); returns
+    the outbox ids, held back from the broker so the test sends them."""
+
+    def make(n: int) -> list[int]:
+        with held_tasks("forum.deliver_email") as broker:
+            for member in UserFactory.create_batch(n):
+                run_on_commit(
+                    api.notify,
+                    recipient=member,
+                    kind=NotificationKind.MODERATION,
+                    event_key=f"test-owed:{member.pk}",
+                )
+        return broker.ids
+
+    return make

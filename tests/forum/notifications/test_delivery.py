@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -18,7 +20,8 @@ from forum.models import (
     Status,
     TopicSubscription,
 )
-from forum.notifications import api, delivery, inbox, tasks
+from forum.notifications import api, delivery, inbox, outbox, tasks
+from forum.notifications.models import MailServerPause
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +169,75 @@ def test_sentinel_markers_never_reach_any_email(run_on_commit, set_pref, setting
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message.extra_headers["List-Unsubscribe"].startswith("<http")
         assert [mimetype for _, mimetype in message.alternatives] == ["text/html"]
+
+
+# --- mail-server trouble ---------------------------------------------------------------------
+
+
+def test_a_batch_of_emails_goes_over_one_connection(mail_server, owed_emails):
+    ids = owed_emails(21)
+    assert tasks.deliver_email.apply(args=ids).result == {"sent": 21}
+    assert mail_server.opened == 1
+    assert len(mail_server.taken) == 21
+    assert set(EmailOutbox.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_a_refusing_mail_server_costs_one_attempt_not_one_per_email(mail_server, owed_emails):
+    ids = owed_emails(21)
+    mail_server.refuse_with = ConnectionRefusedError(111, "Connection refused")
+    assert tasks.deliver_email.apply(args=ids).result == {"retry": 1, "paused": 20}
+    # The sweep and every later batch leave the server alone while it is paused.
+    assert outbox.sweep_outbox()["emails"] == 0
+    assert tasks.deliver_email.apply(args=ids).result == {"paused": 21}
+    assert mail_server.opened == 1
+    rows = EmailOutbox.objects.filter(pk__in=ids)
+    assert set(rows.values_list("status", flat=True)) == {OutboxStatus.PENDING}
+    assert all(row.send_after > timezone.now() for row in rows)
+    assert sorted(rows.values_list("attempts", flat=True)) == [0] * 20 + [1]
+
+    # The pause ends and the server takes mail again: everything goes, once.
+    mail_server.refuse_with = None
+    later = max(row.send_after for row in rows) + timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        swept = outbox.sweep_outbox()
+    assert swept["emails"] == 21
+    assert len(mail_server.taken) == 21
+    assert set(rows.values_list("status", flat=True)) == {OutboxStatus.SENT}
+    assert not MailServerPause.objects.exists()
+
+
+def test_a_permanent_refusal_fails_the_row_at_once_and_the_rest_are_sent(mail_server, owed_emails):
+    ids = owed_emails(3)
+    refused = smtplib.SMTPRecipientsRefused({"x@example.test": (550, b"5.1.1 No such user")})
+    with mock.patch.object(
+        delivery, "_send", side_effect=[None, refused, None], autospec=True
+    ) as send:
+        assert tasks.deliver_email.apply(args=ids).result == {"sent": 2, "failed": 1}
+    assert send.call_count == 3
+    failed = EmailOutbox.objects.get(pk=ids[1])
+    assert (failed.status, failed.attempts) == (OutboxStatus.FAILED, 1)
+    assert failed.last_error == "SMTPRecipientsRefused 550"
+    assert not MailServerPause.objects.exists(), "one bad address must not stop other mail"
+
+
+def test_a_temporary_refusal_of_one_recipient_retries_that_row_only(mail_server, owed_emails):
+    ids = owed_emails(3)
+    full = smtplib.SMTPRecipientsRefused({"x@example.test": (452, b"4.2.2 Mailbox full")})
+    with mock.patch.object(delivery, "_send", side_effect=[full, None, None], autospec=True):
+        assert tasks.deliver_email.apply(args=ids).result == {"retry": 1, "sent": 2}
+    row = EmailOutbox.objects.get(pk=ids[0])
+    assert (row.status, row.attempts, row.last_error) == (
+        OutboxStatus.PENDING,
+        1,
+        "SMTPRecipientsRefused 452",
+    )
+    assert row.send_after > timezone.now() and row.dispatched_at is None
+
+
+def test_a_data_rejection_with_5xx_fails_and_with_4xx_pauses(mail_server, owed_emails):
+    ids = owed_emails(2)
+    mail_server.reject_with = smtplib.SMTPDataError(554, b"5.7.1 Message rejected")
+    assert tasks.deliver_email.apply(args=ids[:1]).result == {"failed": 1}
+    mail_server.reject_with = smtplib.SMTPDataError(451, b"4.3.0 Try again later")
+    assert tasks.deliver_email.apply(args=ids[1:]).result == {"retry": 1}
+    assert MailServerPause.objects.get().last_error == "SMTPDataError 451"

@@ -7,6 +7,7 @@ import smtplib
 import pytest
 from django.conf import settings as project_settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,17 +15,19 @@ from django.utils import timezone
 from config.celery_app import app
 from forum.models import OutboxStatus
 from forum.notifications import tasks
+from forum.notifications.models import MailServerPause
 from tests.factories import UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
 
 
-class RefusingBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class RefusingBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise smtplib.SMTPServerDisconnected("connection closed")
+
+
+def end_the_mail_pause():
+    MailServerPause.objects.update(paused_until=timezone.now())
 
 
 def test_mail_server_errors_retry_and_end_failed_visible_in_admin(
@@ -37,14 +40,21 @@ def test_mail_server_errors_retry_and_end_failed_visible_in_admin(
     run_on_commit(make_reply, topic=topic)
     row = outbox_rows(author).get()
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
-    assert row.dispatched_at > timezone.now()  # the sweeper waits for the backoff
-    assert tasks.deliver_email.apply(args=[row.pk]).result == "pending"
-    assert tasks.deliver_email.apply(args=[row.pk]).result == "failed"
+    # No task holds the row: the sweep hands it over after the backoff.
+    assert row.send_after > timezone.now()
+    assert row.dispatched_at is None
+    # While the mail server is paused, nothing is tried and no attempt is counted.
+    assert tasks.deliver_email.apply(args=[row.pk]).result == {"paused": 1}
+    end_the_mail_pause()
+    assert tasks.deliver_email.apply(args=[row.pk]).result == {"retry": 1}
+    end_the_mail_pause()
+    assert tasks.deliver_email.apply(args=[row.pk]).result == {"failed": 1}
     row.refresh_from_db()
     assert row.status == OutboxStatus.FAILED
     assert row.attempts == 3
     assert mail.outbox == []
     assert row.last_error == "SMTPServerDisconnected"
+    assert MailServerPause.objects.get().failures == 3
 
     admin = UserFactory(is_staff=True, is_superuser=True)
     client = Client()
@@ -66,3 +76,20 @@ def test_every_task_is_registered_under_its_stable_name():
     assert names <= set(app.tasks)
     scheduled = {entry["task"] for entry in project_settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"forum.sweep_outbox", "forum.send_digests"} <= scheduled
+
+
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("forum.deliver_email", "mail"),
+        ("forum.send_digest", "mail"),
+        ("forum.fan_out_post", "default"),
+        ("forum.sweep_outbox", "default"),
+        ("forum.send_digests", "default"),
+        ("community.fold_report", "moderation"),
+        ("community.review_new_post", "moderation"),
+        ("community.realert_unclaimed_at_risk", "moderation"),
+    ],
+)
+def test_mail_has_its_own_queue_so_nothing_else_waits_behind_it(task, queue):
+    assert app.amqp.router.route({}, task)["queue"].name == queue
