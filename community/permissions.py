@@ -81,3 +81,8 @@ def can_request_review(user: User, log: ModerationLog) -> bool:
         and log.post_id is not None
         and log.actor_id is not None
     )
+
+
+def can_set_duty(user: User) -> bool:
+    """Whoever moderates sets when they are on duty (admins too)."""
+    return can_moderate(user)
