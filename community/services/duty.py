@@ -15,7 +15,7 @@ from .errors import ModerationError
 
 # How long "on duty now" lasts when the moderator does not say.
 DEFAULT_ON_DUTY_HOURS = 12
-MAX_ON_DUTY_HOURS = 24
+MAX_ON_DUTY_HOURS = 12
 
 
 def _locked_rota(moderator: User) -> DutyRota:
