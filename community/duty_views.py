@@ -39,6 +39,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     now = timezone.now()
+    status_now = rota.duty_status(own, now)
     if form is None:
         initial: dict[str, object] = {"time_zone": "UTC"}
         if own is not None:
@@ -55,7 +56,12 @@ def _page(
         {
             "form": form,
             "on_duty_form": on_duty_form or OnDutyForm(),
-            "status": rota.duty_status(own, now),
+            "status": status_now,
+            # "On duty now" is offered unless the moderator already chose it; during weekly
+            # hours it reads "Stay on duty" (on past the shift's end). "Off duty now" only
+            # while on duty.
+            "offer_on_duty": not (status_now.on_duty and status_now.source == "override"),
+            "offer_off_duty": status_now.on_duty,
             "on_duty_now": rota.moderators_on_duty(now=now),
             "realert_minutes": settings.AT_RISK_REALERT_MINUTES,
             "admin_minutes": 2 * settings.AT_RISK_REALERT_MINUTES,

@@ -99,3 +99,13 @@ def test_a_bad_on_duty_length_changes_nothing(moderator_client):
 def test_the_toggles_need_post(moderator_client):
     assert moderator_client.get(reverse("community:duty_on")).status_code == 405
     assert moderator_client.get(reverse("community:duty_off")).status_code == 405
+
+
+def test_the_page_offers_only_the_toggle_that_changes_something(moderator_client):
+    url = reverse("community:duty")
+    page = moderator_client.get(url).content.decode()
+    assert ">On duty now</button>" in page and ">Off duty now</button>" not in page
+    moderator_client.post(reverse("community:duty_on"), {"hours": "1"})
+    page = moderator_client.get(url).content.decode()
+    assert ">On duty now</button>" not in page and ">Off duty now</button>" in page
+    assert "because you chose “On duty now”" in page
