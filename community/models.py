@@ -559,3 +559,51 @@ class SafetyPlan(models.Model):
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# --- Moderator rota: when each moderator is on duty for urgent alerts ----------------------
+
+
+class Weekday(models.IntegerChoices):
+    # datetime.date.weekday() numbering, so a local date maps straight onto these.
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class DutyOverride(models.TextChoices):
+    ON = "on", "On duty now"
+    OFF = "off", "Off duty now"
+
+
+class DutyRota(models.Model):
+    """When one moderator is on duty: weekly hours in their own time zone, and an "on duty
+    now" / "off duty now" override that ends by itself. No row means never on duty."""
+
+    moderator = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duty_rota"
+    )
+    # Weekday numbers (Monday is 0) on which a shift starts.
+    days = models.JSONField(default=list, blank=True)
+    starts = models.TimeField(null=True, blank=True)
+    # At or before `starts`, the shift runs past midnight into the next day.
+    ends = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    override = models.CharField(max_length=3, choices=DutyOverride.choices, blank=True)
+    override_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(override="") | models.Q(override_until__isnull=False),
+                name="duty_override_has_an_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Duty rota of {self.moderator_id}"

@@ -91,3 +91,8 @@ def can_keep_safety_plan(user: User) -> bool:
 def can_read_safety_plan(user: User, plan: SafetyPlan) -> bool:
     """A safety plan is read by the member who wrote it and nobody else, moderators included."""
     return user.is_authenticated and plan.owner_id == user.pk
+
+
+def can_set_duty(user: User) -> bool:
+    """Whoever moderates sets when they are on duty (admins too)."""
+    return can_moderate(user)

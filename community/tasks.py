@@ -53,7 +53,8 @@ def sweep_unfolded_reports() -> int:
 
 @shared_task(name="community.realert_unclaimed_at_risk")
 def realert_unclaimed_at_risk() -> int:
-    """At-risk items nobody claimed for 15 minutes have alerted every moderator again."""
+    """Unclaimed at-risk items moved an escalation stage on: every moderator after 15 minutes,
+    the admins too after 30."""
     return services.realert_unclaimed_at_risk()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import duty_views, views
 
 app_name = "community"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("moderation/items/<int:pk>/edit/", views.edit, name="edit_post"),
     path("moderation/sanctions/<int:pk>/lift/", views.lift, name="lift_sanction"),
     path("moderation/log/", views.log, name="log"),
+    path("moderation/duty/", duty_views.duty, name="duty"),
+    path("moderation/duty/on/", duty_views.duty_on, name="duty_on"),
+    path("moderation/duty/off/", duty_views.duty_off, name="duty_off"),
 ]
 
 # Each section's routes are appended in their own block (with their own import) so sections

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import rate_limits
@@ -20,7 +21,7 @@ from forum import permissions as forum_permissions
 from forum.models import Post
 from forum.situation import words_for
 
-from . import permissions, selectors, services
+from . import permissions, rota, selectors, services
 from .models import (
     CrisisResource,
     ModerationAction,
@@ -194,6 +195,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
             "items": selectors.review_queue(show=show),
             "show": show,
             "filters": [(key, label) for key, (label, _) in selectors.QUEUE_FILTERS.items()],
+            "on_duty_now": rota.moderators_on_duty(now=timezone.now()),
         },
     )
 

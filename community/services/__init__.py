@@ -7,6 +7,7 @@ are re-exported here. The modules import each other and never this package, so t
 from .alerts import realert_unclaimed_at_risk, send_queue_summary
 from .appeals import request_review
 from .decisions import act_on_item, actions_for, claim_item
+from .duty import go_off_duty, go_on_duty, save_rota
 from .errors import AlreadyReported, ModerationError
 from .guidelines import save_guidelines
 from .reports import (
@@ -26,6 +27,8 @@ __all__ = [
     "actions_for",
     "claim_item",
     "fold_report",
+    "go_off_duty",
+    "go_on_duty",
     "lift_expired_sanctions",
     "lift_sanction",
     "realert_unclaimed_at_risk",
@@ -33,6 +36,7 @@ __all__ = [
     "request_review",
     "review_new_post",
     "save_guidelines",
+    "save_rota",
     "save_safety_plan",
     "send_queue_summary",
     "sweep_unfolded_reports",

@@ -233,7 +233,7 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE: dict = {}
 # Moderation (community.tasks): a queue summary at most every 15 minutes while items wait;
-# every minute, re-alert on unclaimed at-risk items, lift expired sanctions, sweep lost reviews.
+# every minute, escalate unclaimed at-risk items, lift expired sanctions, sweep lost reviews.
 CELERY_BEAT_SCHEDULE["community-queue-summary"] = {
     "task": "community.send_queue_summary",
     "schedule": 15 * 60,
@@ -323,7 +323,8 @@ DEMO_DATA_ALLOWED = False
 # Moderation: a new member's first posts wait for a moderator; reports per member per day.
 NEW_MEMBER_REVIEW_POSTS = 2
 REPORTS_PER_DAY = 20
-# An at-risk item nobody claimed re-alerts every moderator after this many minutes.
+# An at-risk item alerts the moderators on duty; nobody claiming it, it escalates one stage
+# each this many minutes: every moderator, then the admins too (community/services/alerts.py).
 AT_RISK_REALERT_MINUTES = 15
 
 # How often a member may publish or change things (accounts/rate_limits.py): action ->

@@ -38,6 +38,10 @@ from .unsubscribe import DIGEST_TOKEN_KIND, unsubscribe_label, unsubscribe_token
 logger = logging.getLogger(__name__)
 
 SUBJECT = "You have new activity on Lantern"
+# Says it is urgent and nothing else: no post text, title, category or names.
+URGENT_SUBJECT = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Urgent: a member may need support now"
+# Alerts for moderators go out one by one, never coalesced with a topic's activity.
+ALERT_KINDS = (NotificationKind.MODERATOR_ALERT, NotificationKind.URGENT_ALERT)
 EXCERPT_LENGTH = 160
 MAX_EXCERPTS = 3
 
@@ -67,6 +71,10 @@ PHRASES = {
     NotificationKind.MODERATOR_ALERT: (
         "A post is waiting for a moderator",
         "{n} posts are waiting for a moderator",
+    ),
+    NotificationKind.URGENT_ALERT: (
+        "A member may need support now",
+        "{n} members may need support now",
     ),
 }
 
@@ -129,30 +137,32 @@ def build_message(
     recipient: User,
     template: str,
     context: dict[str, Any],
-    unsubscribe_kind: str,
+    unsubscribe_kind: str | None,
+    subject: str = SUBJECT,
     connection: BaseEmailBackend | None = None,
 ) -> EmailMultiAlternatives:
-    """A plain-text + HTML email with a neutral subject and a one-click unsubscribe."""
-    token = unsubscribe_token(user=recipient, kind=unsubscribe_kind)
-    unsubscribe_url = _absolute(reverse("forum:unsubscribe", kwargs={"token": token}))
+    """A plain-text + HTML email with a neutral subject and a one-click unsubscribe (none
+    when `unsubscribe_kind` is None: urgent alerts)."""
     context = {
         **context,
         "site_url": settings.SITE_URL,
         "preferences_url": _absolute(reverse("forum:notification_preferences")),
-        "unsubscribe_url": unsubscribe_url,
-        "unsubscribe_label": unsubscribe_label(unsubscribe_kind),
     }
+    headers = {"Auto-Submitted": "auto-generated"}
+    if unsubscribe_kind is not None:
+        token = unsubscribe_token(user=recipient, kind=unsubscribe_kind)
+        unsubscribe_url = _absolute(reverse("forum:unsubscribe", kwargs={"token": token}))
+        context["unsubscribe_url"] = unsubscribe_url
+        context["unsubscribe_label"] = unsubscribe_label(unsubscribe_kind)
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
-        subject=SUBJECT,
+        subject=subject,
         body=render_to_string(f"notifications/email/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
         connection=connection,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
+        headers=headers,
     )
     message.attach_alternative(
         render_to_string(f"notifications/email/{template}.html", context), "text/html"
@@ -184,7 +194,7 @@ def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> st
         return "done"
     if first["delivery"] != Delivery.IMMEDIATE:
         return "digest"
-    coalesce = first["topic_id"] is not None and first["kind"] != NotificationKind.MODERATOR_ALERT
+    coalesce = first["topic_id"] is not None and first["kind"] not in ALERT_KINDS
     window = timedelta(seconds=settings.NOTIFICATION_COALESCE_SECONDS)
     with transaction.atomic():
         now = timezone.now()
@@ -196,7 +206,7 @@ def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> st
             # concurrent workers queue up here instead of each sending an email.
             due = due.filter(
                 recipient_id=first["recipient_id"], topic_id=first["topic_id"]
-            ).exclude(kind=NotificationKind.MODERATOR_ALERT)
+            ).exclude(kind__in=ALERT_KINDS)
         else:
             due = due.filter(pk=outbox_id)
         locked = list(due.order_by("pk"))
@@ -210,7 +220,7 @@ def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> st
                     status=OutboxStatus.SENT,
                     sent_at__gt=now - window,
                 )
-                .exclude(kind=NotificationKind.MODERATOR_ALERT)
+                .exclude(kind__in=ALERT_KINDS)
                 .order_by("-sent_at")
                 .values_list("sent_at", flat=True)
                 .first()
@@ -236,17 +246,30 @@ def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> st
             )
             return "cancelled"
         lead = owed[0]
-        message = build_message(
-            recipient=recipient,
-            template="notification",
-            context={
-                "lines": _lines(owed),
-                "link": _absolute(lead.notification.get_absolute_url()),
-                "excerpts": _excerpts(owed, recipient),
-            },
-            unsubscribe_kind=lead.kind,
-            connection=connection,
-        )
+        if lead.kind == NotificationKind.URGENT_ALERT:
+            message = build_message(
+                recipient=recipient,
+                template="urgent_alert",
+                context={
+                    "link": _absolute(lead.notification.get_absolute_url()),
+                    "realert_minutes": settings.AT_RISK_REALERT_MINUTES,
+                },
+                unsubscribe_kind=None,
+                subject=URGENT_SUBJECT,
+                connection=connection,
+            )
+        else:
+            message = build_message(
+                recipient=recipient,
+                template="notification",
+                context={
+                    "lines": _lines(owed),
+                    "link": _absolute(lead.notification.get_absolute_url()),
+                    "excerpts": _excerpts(owed, recipient),
+                },
+                unsubscribe_kind=lead.kind,
+                connection=connection,
+            )
         _send(message, connection)
         # Inside the lock: if the worker dies before this commits, the row stays pending
         # and is sent again (at least once), never silently dropped.

@@ -63,6 +63,9 @@ class NotificationKind(models.TextChoices):
     MODERATION = "moderation", "Messages from moderators"
     REPORT_CLOSED = "report_closed", "Updates on my reports"
     MODERATOR_ALERT = "moderator_alert", "Moderator alerts"
+    # A member may need support now: always emailed at once, never digested, no one-click
+    # unsubscribe and no preference (moderators choose when they are on duty instead).
+    URGENT_ALERT = "urgent_alert", "Urgent alerts: a member may need support now"
 
 
 # Kinds about a member's post: not shown, and not emailed, once that post is hidden or removed.

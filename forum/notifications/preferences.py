@@ -40,7 +40,10 @@ def preference_of(user: User) -> NotificationPreference:
 
 
 def delivery_for(preference: NotificationPreference, kind: str) -> str:
-    """How `kind` is emailed under `preference`; moderator alerts are never digested."""
+    """How `kind` is emailed under `preference`; moderator alerts are never digested, and
+    urgent alerts always go at once (no preference holds them)."""
+    if kind == NotificationKind.URGENT_ALERT:
+        return Delivery.IMMEDIATE
     chosen = preference.delivery_for(kind)
     if kind == NotificationKind.MODERATOR_ALERT:
         return Delivery.NEVER if chosen == Delivery.NEVER else Delivery.IMMEDIATE

@@ -17,6 +17,10 @@ from .preferences import reroute_pending
 
 UNSUBSCRIBE_SALT = "forum.notifications.unsubscribe"
 DIGEST_TOKEN_KIND = "digest"
+# Urgent alerts are never turned off by a link: a moderator sets when they are on duty instead.
+UNSUBSCRIBABLE = frozenset(
+    {*NotificationKind.values, DIGEST_TOKEN_KIND} - {NotificationKind.URGENT_ALERT.value}
+)
 
 
 class BadUnsubscribeLink(Exception):
@@ -39,7 +43,7 @@ def read_unsubscribe_token(token: str) -> tuple[User, str]:
     except signing.BadSignature as error:
         raise BadUnsubscribeLink("This unsubscribe link isn't valid.") from error
     kind = data.get("k") if isinstance(data, dict) else None
-    if kind not in (*NotificationKind.values, DIGEST_TOKEN_KIND):
+    if kind not in UNSUBSCRIBABLE:
         raise BadUnsubscribeLink("This unsubscribe link isn't valid.")
     user = User.objects.filter(pk=data.get("u"), is_active=True).first()
     if user is None:
@@ -59,7 +63,7 @@ def unsubscribe(*, token: str) -> tuple[User, str]:
     user, kind = read_unsubscribe_token(token)
     preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
     if kind == DIGEST_TOKEN_KIND:
-        for name in NotificationKind.values:
+        for name in UNSUBSCRIBABLE - {DIGEST_TOKEN_KIND}:
             if getattr(preference, name) == Delivery.DIGEST:
                 setattr(preference, name, Delivery.NEVER)
     else:

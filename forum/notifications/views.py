@@ -72,7 +72,12 @@ def notification_preferences(request: AuthenticatedRequest) -> HttpResponse:
         preferences.save_preferences(user=request.user, values=form.cleaned_data)
         messages.success(request, "Your notification preferences are saved.")
         return redirect("forum:notification_preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    return render(
+        request,
+        "notifications/preferences.html",
+        # Moderators read why urgent alerts have no switch here.
+        {"form": form, "urgent_alerts": request.user.is_moderator},
+    )
 
 
 # The signed token is the authority here, not a session: mail clients send the one-click POST

@@ -186,12 +186,15 @@ def test_decisions_about_and_sanctions_on_are_the_members_own_newest_first(membe
 
 
 def test_the_services_alert_exactly_the_moderators_selector(db, django_capture_on_commit_callbacks):
-    moderators = [UserFactory(role=Role.MODERATOR), UserFactory(role=Role.ADMIN)]
+    moderators = [UserFactory(role=Role.MODERATOR), UserFactory(role=Role.MODERATOR)]
     UserFactory(role=Role.PEER_SPECIALIST)
+    UserFactory(role=Role.MODERATOR, is_active=False)
+    # Admins are the escalation's last stage, not the first alert's (tests/community/test_rota.py).
+    UserFactory(role=Role.ADMIN)
     post = make_reply(topic=make_topic())
     with django_capture_on_commit_callbacks(execute=True):
         services.report_post(reporter=UserFactory(), post=post, reason=ReportReason.AT_RISK)
-    alerts = Notification.objects.filter(kind=NotificationKind.MODERATOR_ALERT)
+    alerts = Notification.objects.filter(kind=NotificationKind.URGENT_ALERT)
     assert set(User.objects.filter(pk__in=alerts.values("recipient_id"))) == set(moderators)
 
 

@@ -558,7 +558,7 @@ def test_a_burst_of_twenty_reporters_is_all_recorded_in_one_item_with_one_alert(
     assert Report.objects.filter(post=post, review_item=item).count() == 20
     assert item.report_count == 20 and item.at_risk and item.alert_count == 1
     assert ModerationLog.objects.filter(post=post, action=ModerationAction.AUTO_HIDE).count() == 1
-    alerts = Notification.objects.filter(recipient=moderator, kind=NotificationKind.MODERATOR_ALERT)
+    alerts = Notification.objects.filter(recipient=moderator, kind=NotificationKind.URGENT_ALERT)
     assert alerts.count() == 1
 
 
@@ -619,7 +619,7 @@ def test_twenty_members_reporting_at_once_through_the_site_are_all_recorded(mode
     assert Report.objects.filter(post=post, review_item=item).count() == 20
     assert item.report_count == 20 and item.at_risk and item.alert_count == 1
     assert ModerationLog.objects.filter(post=post, action=ModerationAction.AUTO_HIDE).count() == 1
-    alerts = Notification.objects.filter(recipient=moderator, kind=NotificationKind.MODERATOR_ALERT)
+    alerts = Notification.objects.filter(recipient=moderator, kind=NotificationKind.URGENT_ALERT)
     assert alerts.count() == 1
 
 

@@ -146,7 +146,7 @@ def test_at_risk_reports_never_hide_the_person_reaching_out(
     assert reported_post.status == Status.PUBLISHED
     item = ReviewItem.objects.get(post=reported_post)
     assert item.at_risk and item.alert_count == 1
-    assert len(notes_for(moderator, NotificationKind.MODERATOR_ALERT)) == 1
+    assert len(notes_for(moderator, NotificationKind.URGENT_ALERT)) == 1
 
 
 def test_the_queue_puts_at_risk_first_then_score_then_age(
@@ -274,7 +274,7 @@ def test_peer_specialists_and_moderators_never_wait(moderator):
 def test_crisis_language_is_published_opens_an_at_risk_item_and_alerts_moderators(
     moderator, django_capture_on_commit_callbacks, notes_for
 ):
-    other_moderator = UserFactory(role=Role.ADMIN)
+    other_moderator = UserFactory(role=Role.MODERATOR)
     topic = make_topic()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -287,7 +287,7 @@ def test_crisis_language_is_published_opens_an_at_risk_item_and_alerts_moderator
     first = ReviewItem.objects.open().by_priority().first()
     assert first == item
     for person in (moderator, other_moderator):
-        assert len(notes_for(person, NotificationKind.MODERATOR_ALERT)) == 1
+        assert len(notes_for(person, NotificationKind.URGENT_ALERT)) == 1
     alerts = [m for m in mail.outbox if set(m.to) & {moderator.email, other_moderator.email}]
     assert len(alerts) == 2
     for message in alerts:
@@ -306,7 +306,7 @@ def test_a_new_members_crisis_post_waits_and_still_alerts(
     item = ReviewItem.objects.get(post=post)
     assert post.status == Status.PENDING
     assert item.at_risk and item.needs_approval
-    assert len(notes_for(moderator, NotificationKind.MODERATOR_ALERT)) == 1
+    assert len(notes_for(moderator, NotificationKind.URGENT_ALERT)) == 1
 
 
 def test_the_sweeper_opens_reviews_whose_task_was_lost(moderator, notes_for):
@@ -316,7 +316,7 @@ def test_the_sweeper_opens_reviews_whose_task_was_lost(moderator, notes_for):
     assert services.sweep_unreviewed_posts() == 1
     assert ReviewItem.objects.get(post=post).at_risk
     assert services.sweep_unreviewed_posts() == 0
-    assert len(notes_for(moderator, NotificationKind.MODERATOR_ALERT)) == 1
+    assert len(notes_for(moderator, NotificationKind.URGENT_ALERT)) == 1
 
 
 def test_a_report_is_handed_to_the_fold_task_by_name_only_after_commit(
@@ -351,12 +351,12 @@ def test_the_sweeper_folds_an_at_risk_report_whose_task_was_lost(
     report.refresh_from_db()
     assert report.review_item == item
     assert item.at_risk and item.status == ReviewStatus.OPEN and item.alert_count == 1
-    assert len(notes_for(moderator, NotificationKind.MODERATOR_ALERT)) == 1
+    assert len(notes_for(moderator, NotificationKind.URGENT_ALERT)) == 1
     # A second run (or a second beat) changes nothing more.
     assert services.sweep_unfolded_reports(now=timezone.now() + LATER) == 0
     services.fold_report(report_id=report.pk)
     assert ReviewItem.objects.get(post=reported_post).alert_count == 1
-    assert len(notes_for(moderator, NotificationKind.MODERATOR_ALERT)) == 1
+    assert len(notes_for(moderator, NotificationKind.URGENT_ALERT)) == 1
 
 
 def test_the_sweeper_hides_a_post_three_lost_reports_asked_about_once(

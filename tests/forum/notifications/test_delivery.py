@@ -140,6 +140,7 @@ def test_sentinel_markers_never_reach_any_email(run_on_commit, set_pref, setting
         (author, NotificationKind.MODERATION),
         (reporter, NotificationKind.REPORT_CLOSED),
         (moderator, NotificationKind.MODERATOR_ALERT),
+        (moderator, NotificationKind.URGENT_ALERT),
     ]:
         run_on_commit(
             api.notify,
@@ -165,6 +166,10 @@ def test_sentinel_markers_never_reach_any_email(run_on_commit, set_pref, setting
         blob = "\n".join(parts).lower()
         for marker in markers:
             assert marker.lower() not in blob, (marker, message.subject)
+        assert [mimetype for _, mimetype in message.alternatives] == ["text/html"]
+        if message.subject == "Lantern: Urgent: a member may need support now":
+            # Urgent alerts have no one-click unsubscribe (tests below).
+            continue
         assert message.subject == "You have new activity on Lantern"
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message.extra_headers["List-Unsubscribe"].startswith("<http")
@@ -241,3 +246,35 @@ def test_a_data_rejection_with_5xx_fails_and_with_4xx_pauses(mail_server, owed_e
     mail_server.reject_with = smtplib.SMTPDataError(451, b"4.3.0 Try again later")
     assert tasks.deliver_email.apply(args=ids[1:]).result == {"retry": 1}
     assert MailServerPause.objects.get().last_error == "SMTPDataError 451"
+
+
+# --- urgent alerts ---------------------------------------------------------------------------
+
+
+def test_an_urgent_alert_says_it_is_urgent_and_has_no_unsubscribe(run_on_commit, set_pref):
+    moderator = UserFactory(role=Role.MODERATOR)
+    # Even a moderator who turned every other email off, excerpts on, hears an urgent alert.
+    set_pref(moderator, moderator_alert=Delivery.NEVER, include_excerpt=True)
+    post = make_reply(topic=make_topic(title="Title MRKURGENT"), body="Words MRKURGENT")
+    run_on_commit(
+        api.notify,
+        recipient=moderator,
+        kind=NotificationKind.URGENT_ALERT,
+        event_key="at-risk:1:0:1",
+        message="Urgent: a member may need support now.",
+        url="/moderation/items/1/",
+    )
+    (message,) = [m for m in mail.outbox if m.to == [moderator.email]]
+    assert message.subject == "Lantern: Urgent: a member may need support now"
+    assert message.body.startswith(
+        "A member may need support now. An item is waiting at the top of the review queue."
+    )
+    assert "/moderation/items/1/" in message.body
+    assert "List-Unsubscribe" not in message.extra_headers
+    assert "List-Unsubscribe-Post" not in message.extra_headers
+    html = message.alternatives[0][0]
+    everything = message.message().as_string() + html
+    assert "/unsubscribe/" not in everything
+    assert "MRKURGENT" not in everything
+    assert post.author.username not in everything
+    assert "cannot be turned off by a link" in message.body

@@ -80,3 +80,20 @@ def test_only_moderators_choose_how_alerts_arrive(member):
     assert (saved.moderator_alert, saved.mention) == (Delivery.IMMEDIATE, Delivery.DIGEST)
     saved = preferences.save_preferences(user=moderator, values=values)
     assert (saved.moderator_alert, saved.mention) == (Delivery.NEVER, Delivery.DIGEST)
+
+
+def test_urgent_alerts_have_no_preference_and_always_go_at_once(run_on_commit):
+    moderator = UserFactory(role=Role.MODERATOR)
+    saved = preferences.save_preferences(
+        user=moderator, values={"urgent_alert": Delivery.NEVER, "moderator_alert": Delivery.NEVER}
+    )
+    assert not hasattr(saved, "urgent_alert")
+    assert NotificationKind.URGENT_ALERT not in dict(preferences.preference_kinds(moderator))
+    run_on_commit(
+        api.notify,
+        recipient=moderator,
+        kind=NotificationKind.URGENT_ALERT,
+        event_key="at-risk:9:0:1",
+    )
+    assert EmailOutbox.objects.get(recipient=moderator).delivery == Delivery.IMMEDIATE
+    assert len(mail.outbox) == 1

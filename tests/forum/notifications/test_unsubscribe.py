@@ -71,3 +71,17 @@ def test_expired_unsubscribe_link_changes_nothing(member, settings):
     assert response.status_code == 400
     assert "expired" in response.content.decode()
     assert not NotificationPreference.objects.exists()
+
+
+def test_urgent_alerts_cannot_be_turned_off_by_a_link(member):
+    url = _unsubscribe_url(member, "urgent_alert")
+    assert Client().get(url).status_code == 400
+    assert (
+        Client()
+        .post(
+            url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+        )
+        .status_code
+        == 400
+    )
+    assert not NotificationPreference.objects.exists()

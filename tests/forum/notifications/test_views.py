@@ -172,3 +172,17 @@ def test_preferences_page_keeps_choices_on_error(member_client):
     assert "Please choose how to hear about this." in page
     assert re.search(r'name="topic_reply" value="never"[^>]*checked', page)
     assert not NotificationPreference.objects.exists()
+
+
+def test_preferences_page_tells_moderators_why_urgent_alerts_have_no_switch(member_client):
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    url = reverse("forum:notification_preferences")
+    assert "Urgent alerts" not in member_client.get(url).content.decode()
+    client = Client()
+    client.force_login(UserFactory(role=Role.MODERATOR))
+    page = client.get(url).content.decode()
+    assert "Moderator alerts" in page
+    assert "Urgent alerts can't be turned off here or by a link in the email" in page
+    assert 'name="urgent_alert"' not in page
