@@ -64,6 +64,11 @@ PHRASES = {
         "A post is waiting for a moderator",
         "{n} posts are waiting for a moderator",
     ),
+    # Never who wrote it or what it says: only that something waits behind the login.
+    NotificationKind.TEAM_MESSAGE: (
+        "A private message is waiting for you",
+        "{n} private messages are waiting for you",
+    ),
 }
 
 

@@ -63,6 +63,8 @@ class NotificationKind(models.TextChoices):
     MODERATION = "moderation", "Messages from moderators"
     REPORT_CLOSED = "report_closed", "Updates on my reports"
     MODERATOR_ALERT = "moderator_alert", "Moderator alerts"
+    # A private conversation with the moderation team (community's conversations).
+    TEAM_MESSAGE = "team_message", "Private messages with the Lantern team"
 
 
 # Kinds about a member's post: not shown, and not emailed, once that post is hidden or removed.
@@ -106,6 +108,9 @@ class NotificationPreference(models.Model):
     )
     # Moderators may turn alerts off by one-click unsubscribe only; never digested.
     moderator_alert = models.CharField(
+        max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    team_message = models.CharField(
         max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
     # Off by default: an excerpt is the one thing that lets an email say what a post was about.
