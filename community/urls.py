@@ -17,3 +17,14 @@ urlpatterns = [
     path("moderation/sanctions/<int:pk>/lift/", views.lift, name="lift_sanction"),
     path("moderation/log/", views.log, name="log"),
 ]
+
+# Private conversations with the moderation team (community.conversation_views).
+from . import conversation_views  # noqa: E402
+
+urlpatterns += [
+    path("messages/", conversation_views.conversations, name="conversations"),
+    path("messages/new/", conversation_views.message_team, name="message_team"),
+    path("messages/<int:pk>/", conversation_views.conversation, name="conversation"),
+    path("p/<int:pk>/check-in/", conversation_views.check_in, name="check_in"),
+    path("moderation/messages/", conversation_views.team_inbox, name="team_inbox"),
+]

@@ -1,6 +1,7 @@
 """The in-Python scope rules used by the topic page agree with the scoped querysets."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Role
 from forum import permissions
@@ -30,3 +31,15 @@ def test_can_see_in_thread_matches_in_thread_for(status):
     for reader in (author, UserFactory(), UserFactory(role=Role.MODERATOR)):
         expected = Post.objects.in_thread_for(reader).filter(pk=post.pk).exists()
         assert permissions.can_see_in_thread(reader, post) is expected, (status, reader.role)
+
+
+def test_moderators_and_peer_specialists_may_check_in_with_the_author_of_a_post(db):
+    rules = permissions
+    post = make_reply(topic=make_topic())
+    assert rules.can_check_in_with_author(UserFactory(role=Role.MODERATOR), post)
+    assert rules.can_check_in_with_author(UserFactory(role=Role.PEER_SPECIALIST), post)
+    assert not rules.can_check_in_with_author(UserFactory(), post)
+    assert not rules.can_check_in_with_author(post.author, post)
+    assert not rules.can_check_in_with_author(AnonymousUser(), post)
+    post.status = Status.DELETED
+    assert not rules.can_check_in_with_author(UserFactory(role=Role.MODERATOR), post)
