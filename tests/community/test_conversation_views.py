@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -229,3 +231,29 @@ def test_sending_messages_counts_against_the_members_rate_limit(member, settings
     assert "You have sent several messages in a short time" in html
     assert "Second, kept." in html
     assert Conversation.objects.count() == 1
+
+
+def test_the_team_inbox_and_messages_list_run_the_same_queries_for_one_or_many_rows(
+    moderator, member
+):
+    def queries(url, user) -> int:
+        client = _client(user)
+        client.get(url)  # warm the session and any remembered reads
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    services.start_conversation(member=member, body="One.")
+    inbox = reverse("community:team_inbox")
+    mine = reverse("community:conversations")
+    few = (queries(inbox, moderator), queries(mine, member))
+    for n in range(6):
+        services.start_conversation(member=UserFactory(), body=f"Message {n}.")
+        services.start_conversation(member=member, body=f"Mine {n}.")
+    assert (queries(inbox, moderator), queries(mine, member)) == few
+
+
+def test_a_peer_specialist_finds_the_check_ins_they_started_in_their_messages(check_in, peer):
+    html = _client(peer).get(reverse("community:conversations")).content.decode()
+    assert check_in.get_absolute_url() in html
+    assert f"Your check-in with {check_in.member.public_name}" in html
