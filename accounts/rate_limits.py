@@ -31,6 +31,7 @@ ACTIONS: dict[str, str] = {
     "follow": "followed or unfollowed several times",
     "report": "sent several reports",
     "profile": "changed your profile several times",
+    "message": "sent several messages",
 }
 
 

@@ -607,3 +607,103 @@ class DutyRota(models.Model):
 
     def __str__(self) -> str:
         return f"Duty rota of {self.moderator_id}"
+
+
+# --- Private conversations with the moderation team ------------------------------------------
+
+
+class ConversationQuerySet(models.QuerySet["Conversation"]):
+    def visible_to(self, user: User) -> ConversationQuerySet:
+        """The rule of permissions.can_read_conversation as a query: the member it is with,
+        every moderator, and the peer specialist who started it."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_moderator:
+            return self.all()
+        mine = models.Q(member=user)
+        if user.is_peer_specialist:
+            mine |= models.Q(started_by=user)
+        return self.filter(mine)
+
+    def of_member(self, user: User) -> ConversationQuerySet:
+        """What `user`'s "Messages" list shows: conversations with them, and those they started
+        with someone else (a check-in), newest activity first."""
+        return (
+            self.visible_to(user)
+            .filter(models.Q(member=user) | models.Q(started_by=user))
+            .order_by("-last_message_at", "-id")
+        )
+
+    def team_inbox(self) -> ConversationQuerySet:
+        """Every conversation, those waiting for the team's answer first, then the newest."""
+        return self.order_by("-awaiting_team", "-last_message_at", "-id")
+
+
+class Conversation(models.Model):
+    """A private conversation between one member and the moderation team (never between two
+    members). Every moderator reads and answers it; a peer specialist, the ones they started."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_conversations"
+    )
+    # The member themself ("Message the moderators"), or who checked in with them.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # A check-in remembers what prompted it, so the review item links to it.
+    review_item = models.ForeignKey(
+        ReviewItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    post = models.ForeignKey(
+        "forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The crisis resources are shown as links beside the messages, read live, never copied.
+    include_crisis_resources = models.BooleanField(default=False)
+    # True while the member's last message waits for the team's answer.
+    awaiting_team = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["-awaiting_team", "-last_message_at", "-id"], name="conversation_inbox"
+            ),
+            models.Index(fields=["member", "-last_message_at"], name="conversation_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation {self.pk} with member {self.member_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:conversation", kwargs={"pk": self.pk})
+
+    @property
+    def is_check_in(self) -> bool:
+        return self.started_by_id != self.member_id
+
+
+class ConversationMessage(models.Model):
+    """One message in a conversation, plain text (escaped when shown), with the role its author
+    had when writing it, so the badge stays true if the role changes later."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    author_role = models.CharField(max_length=20)
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} in conversation {self.conversation_id}"

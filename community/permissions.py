@@ -12,7 +12,7 @@ from accounts.models import User
 from forum import permissions as forum_permissions
 from forum.models import Post, Status
 
-from .models import ModerationLog, ReviewItem, ReviewStatus, SafetyPlan, Sanction
+from .models import Conversation, ModerationLog, ReviewItem, ReviewStatus, SafetyPlan, Sanction
 
 
 def could_see_before_hiding(user: User, post: Post, item: ReviewItem | None) -> bool:
@@ -95,4 +95,29 @@ def can_read_safety_plan(user: User, plan: SafetyPlan) -> bool:
 
 def can_set_duty(user: User) -> bool:
     """Whoever moderates sets when they are on duty (admins too)."""
+
+
+def can_check_in(user: User, post: Post) -> bool:
+    """Moderators and peer specialists may check in privately with a post's author (the
+    forum's rule, which also decides the link on the post)."""
+    return forum_permissions.can_check_in_with_author(user, post)
+
+
+def can_message_team(user: User) -> bool:
+    """Every signed-in member may write privately to the moderation team."""
+    return user.is_authenticated and user.is_active
+
+
+def can_read_conversation(user: User, conversation: Conversation) -> bool:
+    """The member it is with, every moderator, and the peer specialist who started it read
+    (and answer) a conversation; to anyone else it does not exist."""
+    return user.is_authenticated and (
+        conversation.member_id == user.pk
+        or user.is_moderator
+        or (user.is_peer_specialist and conversation.started_by_id == user.pk)
+    )
+
+
+def can_see_team_inbox(user: User) -> bool:
+    """Moderators see every conversation with the team."""
     return can_moderate(user)

@@ -18,6 +18,7 @@ from accounts.models import MODERATING_ROLES, User
 from forum.models import Post, Status
 
 from .models import (
+    Conversation,
     Guidelines,
     ModerationLog,
     Report,
@@ -158,3 +159,13 @@ def decisions_about(user: User, *, limit: int = 20) -> QuerySet[ModerationLog]:
 def sanctions_on(user: User, *, limit: int = 20) -> QuerySet[Sanction]:
     """The most recent sanctions on `user`, newest first, whether or not still active."""
     return Sanction.objects.filter(user=user).order_by("-starts_at")[:limit]
+
+
+def conversations_with(member: User) -> list[Conversation]:
+    """The private conversations the team has had with `member`, newest first (a moderator's
+    view: the review item page shows them with the member's history)."""
+    return list(
+        Conversation.objects.filter(member=member)
+        .select_related("started_by")
+        .order_by("-last_message_at", "-id")[:20]
+    )

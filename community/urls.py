@@ -29,3 +29,14 @@ urlpatterns += [
     path("my/safety-plan/", safety_plan_views.safety_plan, name="safety_plan"),
     path("my/safety-plan/edit/", safety_plan_views.edit_safety_plan, name="edit_safety_plan"),
 ]
+
+# Private conversations with the moderation team (community.conversation_views).
+from . import conversation_views  # noqa: E402
+
+urlpatterns += [
+    path("messages/", conversation_views.conversations, name="conversations"),
+    path("messages/new/", conversation_views.message_team, name="message_team"),
+    path("messages/<int:pk>/", conversation_views.conversation, name="conversation"),
+    path("p/<int:pk>/check-in/", conversation_views.check_in, name="check_in"),
+    path("moderation/messages/", conversation_views.team_inbox, name="team_inbox"),
+]

@@ -226,6 +226,9 @@ def _item_page(request: AuthenticatedRequest, item: ReviewItem, form) -> HttpRes
             "context_posts": selectors.posts_around(post),
             "reports": item.post.reports.select_related("reporter").order_by("created_at"),
             "history": selectors.decisions_about(author),
+            # Private conversations with the author: linked from the item and their history.
+            "conversations": selectors.conversations_with(author),
+            "can_check_in": permissions.can_check_in(user, post),
             # Each sanction with whether this moderator may lift it: the template only shows.
             "sanctions": [
                 (sanction, permissions.can_lift_sanction(user, sanction))

@@ -97,6 +97,17 @@ def can_report_post(user: User, post: PostFacts) -> bool:
     return user.is_authenticated and post.author_id != user.pk and post.status == Status.PUBLISHED
 
 
+def can_check_in_with_author(user: User, post: PostFacts) -> bool:
+    """Moderators and peer specialists may write privately to the author of a post (not their
+    own, not a deleted one) to check in on them."""
+    return (
+        user.is_authenticated
+        and (user.is_moderator or user.is_peer_specialist)
+        and post.author_id != user.pk
+        and post.status != Status.DELETED
+    )
+
+
 def can_follow_topic(user: User, topic: Topic) -> bool:
     """Members follow published topics they can read."""
     return user.is_authenticated and topic.status == Status.PUBLISHED

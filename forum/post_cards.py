@@ -116,6 +116,9 @@ class PostCard:
     can_delete: bool
     # The URL name of the page that reports a post (settings.POST_REPORT_VIEW), or "".
     report_view: str
+    # The URL name of the page where the team checks in privately with the author
+    # (settings.POST_CHECK_IN_VIEW), or "".
+    check_in_view: str
 
 
 def _notice(row: PostRow, viewer: User) -> str:
@@ -167,6 +170,9 @@ def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) ->
         report_view=settings.POST_REPORT_VIEW
         if readable and permissions.can_report_post(viewer, row)
         else "",
+        check_in_view=settings.POST_CHECK_IN_VIEW
+        if readable and permissions.can_check_in_with_author(viewer, row)
+        else "",
     )
 
 
@@ -177,13 +183,19 @@ def render_cards(cards: Iterable[PostCard]) -> list[SafeString]:
 
 def reader_situation(
     rows: list[PostRow], *, viewer: User, sent: frozenset[tuple[int, str]]
-) -> tuple[bool, bool, tuple[int, ...], tuple[tuple[int, str], ...]]:
+) -> tuple[bool, bool, bool, tuple[int, ...], tuple[tuple[int, str], ...]]:
     """Everything about `viewer` that card_for reads: whether they moderate, whether they are
-    muted, which of the rows they wrote and what they sent. Only tuples and plain values, so
-    its repr (and the cache key made from it) is the same in every process; a set's order is
-    not."""
+    a peer specialist, whether they are muted, which of the rows they wrote and what they
+    sent. Only tuples and plain values, so its repr (and the cache key made from it) is the
+    same in every process; a set's order is not."""
     wrote = tuple(row.pk for row in rows if row.author_id == viewer.pk)
-    return (viewer.is_moderator, viewer.is_muted(), wrote, tuple(sorted(sent)))
+    return (
+        viewer.is_moderator,
+        viewer.is_peer_specialist,
+        viewer.is_muted(),
+        wrote,
+        tuple(sorted(sent)),
+    )
 
 
 def page_of_cards(
@@ -191,10 +203,10 @@ def page_of_cards(
 ) -> SafeString:
     """The cards of a page of posts as `viewer` sees them.
 
-    card_for decides from the rows and the reader's situation alone: whether they moderate,
-    whether they are muted, which of the rows they wrote and what they sent. Readers in the
-    same situation (most readers of most pages) share the page of cards, so a warm page
-    builds no card at all.
+    card_for decides from the rows and the reader's situation alone: whether they moderate or
+    are a peer specialist, whether they are muted, which of the rows they wrote and what they
+    sent. Readers in the same situation (most readers of most pages) share the page of cards,
+    so a warm page builds no card at all.
     """
     situation = reader_situation(rows, viewer=viewer, sent=sent)
 

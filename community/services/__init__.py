@@ -42,3 +42,6 @@ __all__ = [
     "sweep_unfolded_reports",
     "sweep_unreviewed_posts",
 ]
+from .conversations import check_in, reply_to_conversation, start_conversation
+
+__all__ += ["check_in", "reply_to_conversation", "start_conversation"]

@@ -318,6 +318,8 @@ TOPICS_PER_PAGE = 25
 # The page where a member reports a post. It belongs to community, which the forum never
 # imports; the project wires it into the forum's post cards here.
 POST_REPORT_VIEW = "community:report_post"
+# The page where a moderator or peer specialist checks in privately with a post's author.
+POST_CHECK_IN_VIEW = "community:check_in"
 POSTS_PER_PAGE = 20
 DEMO_DATA_ALLOWED = False
 # Moderation: a new member's first posts wait for a moderator; reports per member per day.
@@ -340,6 +342,7 @@ MEMBER_RATE_LIMITS: dict[str, tuple[str, str]] | bool = {
     "follow": ("30/m", "15/m"),
     "report": ("10/10m", "5/10m"),
     "profile": ("10/h", "5/h"),
+    "message": ("20/h", "10/h"),
 }
 RATELIMIT_FAIL_OPEN = True
 

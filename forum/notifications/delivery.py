@@ -76,6 +76,11 @@ PHRASES = {
         "A member may need support now",
         "{n} members may need support now",
     ),
+    # Never who wrote it or what it says: only that something waits behind the login.
+    NotificationKind.TEAM_MESSAGE: (
+        "A private message is waiting for you",
+        "{n} private messages are waiting for you",
+    ),
 }
 
 

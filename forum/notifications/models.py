@@ -66,6 +66,8 @@ class NotificationKind(models.TextChoices):
     # A member may need support now: always emailed at once, never digested, no one-click
     # unsubscribe and no preference (moderators choose when they are on duty instead).
     URGENT_ALERT = "urgent_alert", "Urgent alerts: a member may need support now"
+    # A private conversation with the moderation team (community's conversations).
+    TEAM_MESSAGE = "team_message", "Private messages with the Lantern team"
 
 
 # Kinds about a member's post: not shown, and not emailed, once that post is hidden or removed.
@@ -109,6 +111,9 @@ class NotificationPreference(models.Model):
     )
     # Moderators may turn alerts off by one-click unsubscribe only; never digested.
     moderator_alert = models.CharField(
+        max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    team_message = models.CharField(
         max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
     # Off by default: an excerpt is the one thing that lets an email say what a post was about.

@@ -19,6 +19,7 @@ MEMBER_KINDS = (
     NotificationKind.ENCOURAGEMENT,
     NotificationKind.MODERATION,
     NotificationKind.REPORT_CLOSED,
+    NotificationKind.TEAM_MESSAGE,
 )
 
 # Fallback for members who never saved preferences; field defaults are the single source.

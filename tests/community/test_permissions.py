@@ -112,3 +112,50 @@ def test_every_signed_in_member_may_keep_a_safety_plan_even_when_muted(member):
     assert permissions.can_keep_safety_plan(muted)
     assert not permissions.can_keep_safety_plan(AnonymousUser())
     assert not permissions.can_keep_safety_plan(UserFactory(is_active=False))
+
+
+# --- private conversations with the moderation team ---
+
+
+def test_a_conversation_is_read_by_its_member_the_moderators_and_the_peer_specialist_who_began(
+    moderator, member
+):
+    from community.models import Conversation
+
+    author = UserFactory()
+    peer = UserFactory(role=Role.PEER_SPECIALIST)
+    conversation = Conversation.objects.create(member=author, started_by=peer)
+    assert permissions.can_read_conversation(author, conversation)
+    assert permissions.can_read_conversation(moderator, conversation)
+    assert permissions.can_read_conversation(peer, conversation)
+    assert not permissions.can_read_conversation(member, conversation)
+    assert not permissions.can_read_conversation(
+        UserFactory(role=Role.PEER_SPECIALIST), conversation
+    )
+    assert not permissions.can_read_conversation(AnonymousUser(), conversation)
+    # The scoped queryset answers the same question for lists and lookups.
+    for user, sees in ((author, True), (moderator, True), (peer, True), (member, False)):
+        assert Conversation.objects.visible_to(user).filter(pk=conversation.pk).exists() == sees
+    assert not Conversation.objects.visible_to(AnonymousUser()).exists()
+
+
+def test_moderators_and_peer_specialists_check_in_with_authors_of_posts_not_their_own(
+    moderator, member
+):
+    post = make_reply(topic=make_topic())
+    peer = UserFactory(role=Role.PEER_SPECIALIST)
+    assert permissions.can_check_in(moderator, post)
+    assert permissions.can_check_in(peer, post)
+    assert not permissions.can_check_in(member, post)
+    assert not permissions.can_check_in(post.author, post)
+    assert not permissions.can_check_in(AnonymousUser(), post)
+    post.status = Status.DELETED
+    assert not permissions.can_check_in(moderator, post)
+
+
+def test_every_member_may_message_the_team_and_only_moderators_see_its_inbox(moderator, member):
+    assert permissions.can_message_team(member)
+    assert not permissions.can_message_team(AnonymousUser())
+    assert permissions.can_see_team_inbox(moderator)
+    assert not permissions.can_see_team_inbox(member)
+    assert not permissions.can_see_team_inbox(UserFactory(role=Role.PEER_SPECIALIST))

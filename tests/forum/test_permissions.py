@@ -1,6 +1,7 @@
 """The in-Python scope rules used by the topic page agree with the scoped querysets."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Role
 from forum import permissions
@@ -68,3 +69,15 @@ def test_muted_members_may_not_publish_anything_but_may_still_follow_report_and_
     assert permissions.can_delete_post(muted, own)
     muted.muted_until = timezone.now() - timedelta(minutes=1)
     assert permissions.can_publish(muted) and permissions.can_react(muted, others)
+
+
+def test_moderators_and_peer_specialists_may_check_in_with_the_author_of_a_post(db):
+    rules = permissions
+    post = make_reply(topic=make_topic())
+    assert rules.can_check_in_with_author(UserFactory(role=Role.MODERATOR), post)
+    assert rules.can_check_in_with_author(UserFactory(role=Role.PEER_SPECIALIST), post)
+    assert not rules.can_check_in_with_author(UserFactory(), post)
+    assert not rules.can_check_in_with_author(post.author, post)
+    assert not rules.can_check_in_with_author(AnonymousUser(), post)
+    post.status = Status.DELETED
+    assert not rules.can_check_in_with_author(UserFactory(role=Role.MODERATOR), post)

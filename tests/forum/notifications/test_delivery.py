@@ -141,6 +141,7 @@ def test_sentinel_markers_never_reach_any_email(run_on_commit, set_pref, setting
         (reporter, NotificationKind.REPORT_CLOSED),
         (moderator, NotificationKind.MODERATOR_ALERT),
         (moderator, NotificationKind.URGENT_ALERT),
+        (follower, NotificationKind.TEAM_MESSAGE),
     ]:
         run_on_commit(
             api.notify,
