@@ -95,6 +95,7 @@ def can_read_safety_plan(user: User, plan: SafetyPlan) -> bool:
 
 def can_set_duty(user: User) -> bool:
     """Whoever moderates sets when they are on duty (admins too)."""
+    return can_moderate(user)
 
 
 def can_check_in(user: User, post: Post) -> bool:
