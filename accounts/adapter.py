@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.contrib import messages
-from django.shortcuts import redirect
 
-from .usernames import validate_pseudonym
+from .models import User
+from .paused import sign_out_paused
+from .usernames import validate_distinct_name, validate_pseudonym
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def clean_username(self, username: str, shallow: bool = False) -> str:
         validate_pseudonym(username)
-        return super().clean_username(username, shallow=shallow)
+        username = super().clean_username(username, shallow=shallow)
+        if not shallow:
+            validate_distinct_name(username, others=User.objects.all())
+        return username
 
     def pre_login(self, request, user, **kwargs):
         if user.is_suspended():
-            messages.error(
-                request,
-                "Your account is paused for now. You'll be able to sign in again when the "
-                "pause ends; the message moderators sent you explains why and how to ask "
-                "for a review.",
-            )
-            return redirect("account_login")
+            return sign_out_paused(request, user)
         return super().pre_login(request, user, **kwargs)

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .usernames import skeleton
+
 
 class Role(models.TextChoices):
     MEMBER = "member", "Member"
@@ -36,9 +38,29 @@ class User(AbstractUser):
     # Counts posts a moderator approved or that were published directly; new members' first
     # posts wait for review until this reaches the configured threshold.
     approved_post_count = models.PositiveIntegerField(default=0)
+    # What the username and display name look like on screen (accounts.usernames.skeleton), so
+    # a new name can be checked against every member's with one indexed query.
+    username_skeleton = models.CharField(max_length=150, blank=True, db_index=True, editable=False)
+    display_name_skeleton = models.CharField(
+        max_length=150, blank=True, db_index=True, editable=False
+    )
 
     class Meta:
         ordering = ["username"]
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived columns, not side effects: they always follow the names they are made from.
+        self.username_skeleton = skeleton(self.username)
+        self.display_name_skeleton = skeleton(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            names = set(update_fields)
+            if "username" in names:
+                names.add("username_skeleton")
+            if "display_name" in names:
+                names.add("display_name_skeleton")
+            kwargs["update_fields"] = names
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.username

@@ -281,6 +281,11 @@ TOPICS_PER_PAGE = 25
 # The page where a member reports a post. It belongs to community, which the forum never
 # imports; the project wires it into the forum's post cards here.
 POST_REPORT_VIEW = "community:report_post"
+# A paused (suspended) member is signed out, so they cannot reach the review pages: the page
+# that tells them about the pause links the guidelines (community, wired here like the report
+# page) and names the moderators' mailbox for asking for a review.
+GUIDELINES_VIEW = "community:guidelines"
+MODERATION_CONTACT_EMAIL = env("MODERATION_CONTACT_EMAIL", default="moderators@lantern.invalid")
 POSTS_PER_PAGE = 20
 DEMO_DATA_ALLOWED = False
 # Moderation: a new member's first posts wait for a moderator; reports per member per day.

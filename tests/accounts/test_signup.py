@@ -139,14 +139,18 @@ def test_suspended_member_cannot_log_in(client):
 
     from django.utils import timezone
 
-    UserFactory(email="paused@example.test", suspended_until=timezone.now() + timedelta(days=1))
+    until = timezone.now() + timedelta(days=1)
+    UserFactory(email="paused@example.test", suspended_until=until)
     response = client.post(
         reverse("account_login"),
         {"login": "paused@example.test", "password": "a-long-test-password"},
         follow=True,
     )
     assert not response.context["user"].is_authenticated
-    assert "Your account is paused" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("accounts:paused")
+    html = response.content.decode()
+    assert "Your account is paused" in html
+    assert until.strftime("%-d %B %Y") in html
 
 
 @pytest.mark.django_db
@@ -155,3 +159,22 @@ def test_account_emails_are_signed_by_lantern_not_a_placeholder_site(client):
     message = mail.outbox[0]
     assert "example.com" not in message.subject + message.body
     assert "Lantern" in message.subject
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["quiet_river.", "quiet.river", "quiet__river"])
+def test_a_username_confusable_with_an_existing_one_is_refused_and_kept(client, username):
+    UserFactory(username="quiet_river")
+    response = signup(client, username=username)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "looks very much like another member" in html
+    assert 'value="newcomer@example.test"' in html
+    assert not User.objects.filter(email="newcomer@example.test").exists()
+
+
+@pytest.mark.django_db
+def test_a_username_that_claims_a_role_is_refused(client):
+    response = signup(client, username="lantern_moderator")
+    assert response.status_code == 200
+    assert "can&#x27;t mention moderators" in response.content.decode()
