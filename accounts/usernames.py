@@ -38,7 +38,7 @@ def identifying_reason(value: str) -> str | None:
 
 
 # Words that would make a name look like it speaks for the team. Matched on the skeleton, so
-# "M0derator", "Оak (Moderator)" and "peer-specialist" are caught too.
+# "M0derator", "Oak (Moderator)" in Cyrillic and "peer-specialist" are caught too.
 ROLE_CLAIMS = ("moderator", "admin", "staff", "peerspecialist", "lantern")
 ROLE_CLAIM_MESSAGE = (
     "Names here can't mention moderators, admins, staff, peer specialists or Lantern, so "

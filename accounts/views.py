@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from . import permissions, rate_limits, services
 from .forms import ProfileForm
 from .http import AuthenticatedRequest
-from .paused import paused_until
 from .models import ROLE_BADGES, User
+from .paused import paused_until
 
 
 @login_required

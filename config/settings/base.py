@@ -101,7 +101,9 @@ if REDIS_URL:
     # Redis cost milliseconds, not the request.
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, except that an unreachable Redis grants allauth's rate-limit lock
+            # instead of refusing every login after a second's wait (config/cache.py).
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="lantern"),
             "OPTIONS": {
@@ -171,7 +173,10 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
     "signup": "20/m/ip",
     "send_email": "5/m/key",
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed sign-ins: tight per address, loose per account (an attack spread over many
+    # addresses is still bounded), and a browser that signed in to the account before counts
+    # only against its own address (accounts/known_devices.py). docs/security.md has the numbers.
+    "login_failed": "10/15m/ip,30/h/key",
     "confirm_email": "1/3m/key",
 }
 LOGIN_REDIRECT_URL = "forum:home"
