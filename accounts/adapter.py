@@ -7,7 +7,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core.internal import ratelimit
 
-from . import known_devices
+from . import known_devices, proxies
 from .models import User
 from .paused import sign_out_paused
 from .usernames import validate_distinct_name, validate_pseudonym
@@ -30,6 +30,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if not shallow:
             validate_distinct_name(username, others=User.objects.all())
         return username
+
+    def get_client_ip(self, request) -> str:
+        # allauth believes X-Forwarded-For (or the configured header) from anyone; only the
+        # reverse proxy may say who the client is, or a client could pick its own address and
+        # step around the per-address limits.
+        peer = request.META.get("REMOTE_ADDR", "")
+        if not proxies.is_trusted_proxy(peer):
+            return peer or super().get_client_ip(request)
+        return super().get_client_ip(request)
 
     def pre_authenticate(self, request, **credentials) -> None:
         if not known_devices.recognises(request, login=credentials.get("email", "")):

@@ -185,6 +185,13 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lantern"
 USERSESSIONS_TRACK_ACTIVITY = False
 
+# The client's address, for allauth's per-address limits. Without a reverse proxy (local
+# development, tests) it is REMOTE_ADDR; production.py reads it from the proxy's header, and only
+# when the request came from one of TRUSTED_PROXY_ADDRESSES (accounts.adapter.get_client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER: str | None = None
+TRUSTED_PROXY_ADDRESSES: list[str] = []
+
 # Moderator pages require TOTP in production; local development turns it off.
 MODERATORS_REQUIRE_MFA = env.bool("MODERATORS_REQUIRE_MFA", default=True)
 
@@ -315,9 +322,14 @@ MEMBER_RATE_LIMITS: dict[str, tuple[str, str]] | bool = {
 }
 RATELIMIT_FAIL_OPEN = True
 
+# Every line goes through one handler whose filter masks secrets carried in URLs (unsubscribe
+# tokens, confirmation and reset keys: config/log_masking.py). runserver's request lines
+# (django.server) come here too instead of Django's own unfiltered handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "config.log_masking.MaskTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
