@@ -1,13 +1,22 @@
-"""allauth hooks: pseudonym rules at signup, suspended members cannot sign in."""
+"""allauth hooks: names, paused members, account emails, client addresses and failed sign-ins.
+
+- usernames follow the pseudonym rules and may not look like another member's name;
+- a suspended member is sent to the page that explains the pause instead of being signed in;
+- every account email is queued as a row and sent by a task (same work whatever the address);
+- the client's address is believed from the proxy's header only when the proxy sent it;
+- a browser that signed in to an account before is exempt from that account's failure limit.
+"""
 
 from __future__ import annotations
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
+from django.contrib.sites.shortcuts import get_current_site
 
-from . import known_devices, proxies
+from . import known_devices, proxies, services
 from .models import User
 from .paused import sign_out_paused
 from .usernames import validate_distinct_name, validate_pseudonym
@@ -23,6 +32,15 @@ class AccountAdapter(DefaultAccountAdapter):
             "again later, or reset your password if you have forgotten it."
         ),
     }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Rendered here, sent by a task given only the row's id: every account email costs the
+        # request the same (signup with a new or a known address, reset for an address with or
+        # without an account), so timing does not tell whether an address has an account.
+        request = context.get("request") or allauth_context.request
+        full = {"request": request, "email": email, "current_site": get_current_site(request)}
+        full.update(context)
+        services.queue_account_mail(message=self.render_mail(template_prefix, email, full))
 
     def clean_username(self, username: str, shallow: bool = False) -> str:
         validate_pseudonym(username)

@@ -95,3 +95,28 @@ ROLE_BADGES: dict[str, tuple[str, str]] = {
     Role.MODERATOR: ("Moderator", "badge-mod"),
     Role.ADMIN: ("Moderator", "badge-mod"),
 }
+
+
+class AccountMail(models.Model):
+    """An account email (confirmation, password reset, "you already have an account") to send.
+
+    Rendered in the request and written here; a task that is given only this row's id sends it,
+    so the request does the same work whichever email it is, and a broker outage delays the
+    mail without losing it. The body holds the link, so it is erased once the mail is sent.
+    """
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "dispatched_at"], name="account_mail_pending")]
+
+    def __str__(self) -> str:
+        return f"account mail {self.pk}"

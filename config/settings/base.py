@@ -161,6 +161,7 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.GuidelinesSignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Lantern: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 # False turns them off (test and bench settings).
@@ -247,6 +248,11 @@ NOTIFICATION_COALESCE_SECONDS = 15 * 60
 EMAIL_MAX_ATTEMPTS = 6
 UNSUBSCRIBE_LINK_MAX_AGE = 60 * 60 * 24 * 90
 CELERY_BEAT_SCHEDULE["forum-sweep-outbox"] = {"task": "forum.sweep_outbox", "schedule": 30}
+# Account emails (accounts.tasks): confirmation, reset and "already registered" mails left pending.
+CELERY_BEAT_SCHEDULE["accounts-sweep-account-mail"] = {
+    "task": "accounts.sweep_account_mail",
+    "schedule": 30,
+}
 CELERY_BEAT_SCHEDULE["forum-daily-digest"] = {
     "task": "forum.send_digests",
     "schedule": crontab(hour=DIGEST_HOUR, minute=0),
