@@ -33,4 +33,5 @@ USER lantern
 
 ENV DJANGO_SETTINGS_MODULE=config.settings.production
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "-b", "0.0.0.0:8000", "-w", "2"]
+# config/gunicorn.py: bind, workers, access log with URL secrets masked, trusted proxy addresses.
+CMD ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn.py"]

@@ -1,26 +1,88 @@
-"""allauth hooks: pseudonym rules at signup, suspended members cannot sign in."""
+"""allauth hooks: names, paused members, account emails, client addresses and failed sign-ins.
+
+- usernames follow the pseudonym rules and may not look like another member's name;
+- a suspended member is sent to the page that explains the pause instead of being signed in;
+- every account email is queued as a row and sent by a task (same work whatever the address);
+- the client's address is believed from the proxy's header only when the proxy sent it;
+- a browser that signed in to an account before is exempt from that account's failure limit.
+"""
 
 from __future__ import annotations
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from django.contrib import messages
-from django.shortcuts import redirect
+from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
+from allauth.core.internal import ratelimit
+from django.contrib.sites.shortcuts import get_current_site
 
-from .usernames import validate_pseudonym
+from . import known_devices, proxies, services
+from .models import User
+from .paused import sign_out_paused
+from .usernames import validate_distinct_name, validate_pseudonym
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # Shown for every address, with or without an account, so it reveals nothing.
+        "too_many_login_attempts": (
+            "There have been several unsuccessful attempts to sign in with this address, so "
+            "we have paused sign-ins for a little while to keep the account safe. Please try "
+            "again later, or reset your password if you have forgotten it."
+        ),
+    }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Rendered here, sent by a task given only the row's id: every account email costs the
+        # request the same (signup with a new or a known address, reset for an address with or
+        # without an account), so timing does not tell whether an address has an account.
+        request = context.get("request") or allauth_context.request
+        full = {"request": request, "email": email, "current_site": get_current_site(request)}
+        full.update(context)
+        services.queue_account_mail(message=self.render_mail(template_prefix, email, full))
+
     def clean_username(self, username: str, shallow: bool = False) -> str:
         validate_pseudonym(username)
-        return super().clean_username(username, shallow=shallow)
+        username = super().clean_username(username, shallow=shallow)
+        if not shallow:
+            validate_distinct_name(username, others=User.objects.all())
+        return username
+
+    def get_client_ip(self, request) -> str:
+        # allauth believes X-Forwarded-For (or the configured header) from anyone; only the
+        # reverse proxy may say who the client is, or a client could pick its own address and
+        # step around the per-address limits.
+        peer = request.META.get("REMOTE_ADDR", "")
+        if not proxies.is_trusted_proxy(peer):
+            return peer or super().get_client_ip(request)
+        return super().get_client_ip(request)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        if not known_devices.recognises(request, login=credentials.get("email", "")):
+            return super().pre_authenticate(request, **credentials)
+        # This browser signed in to this account before: only its own address's limit applies,
+        # so failures sent from elsewhere can't lock the owner out (accounts/known_devices.py).
+        rates = account_settings.RATE_LIMITS.get("login_failed") or ""
+        per_address = ",".join(rate for rate in rates.split(",") if rate.strip().endswith("/ip"))
+        self._login_failed_rl_usage = ratelimit.consume(
+            request,
+            app="allauth.account",
+            action="login_failed",
+            key=self._get_login_attempts_cache_key(request, **credentials),
+            config={"login_failed": per_address},
+        )
+        if not self._login_failed_rl_usage:
+            raise self.validation_error("too_many_login_attempts")
+        return None
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        logins = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+        known_devices.remember(request, response, logins=[user.email, *logins])
+        return response
 
     def pre_login(self, request, user, **kwargs):
         if user.is_suspended():
-            messages.error(
-                request,
-                "Your account is paused for now. You'll be able to sign in again when the "
-                "pause ends; the message moderators sent you explains why and how to ask "
-                "for a review.",
-            )
-            return redirect("account_login")
+            return sign_out_paused(request, user)
         return super().pre_login(request, user, **kwargs)

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from . import profile_version, services
-from .models import User
+from .models import AccountMail, User
 
 
 @admin.register(User)
@@ -40,3 +41,28 @@ class UserAdmin(BaseUserAdmin):
         if change and "role" in form.changed_data:
             # The role service keeps staff access in step with the role.
             services.set_role(user=obj, role=role)
+
+
+@admin.register(AccountMail)
+class AccountMailAdmin(admin.ModelAdmin):
+    """Account emails waiting, sent or failed. The bodies hold sign-in links, so never shown."""
+
+    list_display = ["pk", "created_at", "sent_at", "failed_at", "attempts"]
+    list_filter = [
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("failed_at", admin.EmptyFieldListFilter),
+    ]
+    fields = readonly_fields = (
+        "subject",
+        "created_at",
+        "dispatched_at",
+        "sent_at",
+        "failed_at",
+        "attempts",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AccountMail | None = None) -> bool:
+        return False

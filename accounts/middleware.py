@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth import get_user, logout
-from django.shortcuts import redirect
+from django.contrib.auth import get_user
+
+from .paused import sign_out_paused
 
 
 class SuspendedMemberMiddleware:
@@ -17,11 +17,5 @@ class SuspendedMemberMiddleware:
         # than going through a lazy proxy on each of the hundreds of attribute reads a page does.
         user = request.user = get_user(request)
         if user.is_authenticated and user.is_suspended():
-            logout(request)
-            messages.error(
-                request,
-                "Your account is paused for now, so you have been signed out. The message "
-                "moderators sent you explains why and how to ask for a review.",
-            )
-            return redirect("account_login")
+            return sign_out_paused(request, user)
         return self.get_response(request)

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .usernames import skeleton
+
 
 class Role(models.TextChoices):
     MEMBER = "member", "Member"
@@ -56,9 +58,29 @@ class User(AbstractUser):
     region = models.CharField(
         max_length=5, choices=Region.choices, blank=True, default="", db_default=""
     )
+    # What the username and display name look like on screen (accounts.usernames.skeleton), so
+    # a new name can be checked against every member's with one indexed query.
+    username_skeleton = models.CharField(max_length=150, blank=True, db_index=True, editable=False)
+    display_name_skeleton = models.CharField(
+        max_length=150, blank=True, db_index=True, editable=False
+    )
 
     class Meta:
         ordering = ["username"]
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived columns, not side effects: they always follow the names they are made from.
+        self.username_skeleton = skeleton(self.username)
+        self.display_name_skeleton = skeleton(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            names = set(update_fields)
+            if "username" in names:
+                names.add("username_skeleton")
+            if "display_name" in names:
+                names.add("display_name_skeleton")
+            kwargs["update_fields"] = names
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.username
@@ -93,3 +115,28 @@ ROLE_BADGES: dict[str, tuple[str, str]] = {
     Role.MODERATOR: ("Moderator", "badge-mod"),
     Role.ADMIN: ("Moderator", "badge-mod"),
 }
+
+
+class AccountMail(models.Model):
+    """An account email (confirmation, password reset, "you already have an account") to send.
+
+    Rendered in the request and written here; a task that is given only this row's id sends it,
+    so the request does the same work whichever email it is, and a broker outage delays the
+    mail without losing it. The body holds the link, so it is erased once the mail is sent.
+    """
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "dispatched_at"], name="account_mail_pending")]
+
+    def __str__(self) -> str:
+        return f"account mail {self.pk}"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from . import profile_version
-from .models import Role, User
+from . import dispatch, profile_version
+from .models import AccountMail, Role, User
 
 
 def record_guidelines_acceptance(*, user: User, version: int) -> User:
@@ -47,3 +51,80 @@ def set_role(*, user: User, role: str) -> tuple[str, str]:
     # Post cards show a badge for peer specialists and moderators.
     profile_version.bump_after_commit()
     return old, role
+
+
+# Task names, stable: queued messages and the beat schedule carry them (accounts/tasks.py).
+SEND_ACCOUNT_MAIL = "accounts.send_account_mail"
+SWEEP_ACCOUNT_MAIL = "accounts.sweep_account_mail"
+
+
+@transaction.atomic
+def queue_account_mail(*, message: EmailMessage) -> AccountMail:
+    """The rendered message is an AccountMail row, handed to Celery once this commits."""
+    html = ""
+    if isinstance(message, EmailMultiAlternatives):
+        html = next((str(body) for body, kind in message.alternatives if kind == "text/html"), "")
+    elif message.content_subtype == "html":
+        html = str(message.body)
+    mail = AccountMail.objects.create(
+        to=message.to[0],
+        subject=str(message.subject),
+        body="" if message.content_subtype == "html" else str(message.body),
+        html=html,
+        dispatched_at=timezone.now(),
+    )
+    dispatch.publish_after_commit(SEND_ACCOUNT_MAIL, mail.pk)
+    return mail
+
+
+def deliver_account_mail(*, mail_id: int) -> str:
+    """The account email has gone out once ("sent"), or had already ("already sent")."""
+    with transaction.atomic():
+        mail = AccountMail.objects.select_for_update().filter(pk=mail_id).first()
+        if mail is None or mail.sent_at is not None or mail.failed_at is not None:
+            return "already sent"
+        message = EmailMultiAlternatives(
+            mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to]
+        )
+        if mail.html and mail.body:
+            message.attach_alternative(mail.html, "text/html")
+        elif mail.html:
+            message.body = mail.html
+            message.content_subtype = "html"
+        # Sent inside the row lock, so a second delivery of the task waits and then sees sent_at.
+        message.send()
+        # The link in the body is a credential: once the mail is out, the copy here goes.
+        AccountMail.objects.filter(pk=mail.pk).update(sent_at=timezone.now(), body="", html="")
+    return "sent"
+
+
+def record_account_mail_failure(*, mail_id: int) -> tuple[int, bool]:
+    """One more failed attempt is counted; returns (attempts, whether that was the last)."""
+    with transaction.atomic():
+        mail = AccountMail.objects.select_for_update().get(pk=mail_id)
+        mail.attempts += 1
+        final = mail.attempts >= settings.EMAIL_MAX_ATTEMPTS
+        if final:
+            # Visible in the admin as failed, and the link is erased.
+            mail.failed_at = timezone.now()
+            mail.body = mail.html = ""
+        else:
+            # The sweep hands the row over again once this backoff (30 s, 1 min, 2 min, ... up
+            # to an hour) and its usual grace have passed.
+            backoff = min(30 * 2 ** (mail.attempts - 1), 3600)
+            mail.dispatched_at = timezone.now() + timedelta(seconds=backoff)
+        mail.save(update_fields=["attempts", "failed_at", "body", "html", "dispatched_at"])
+    return mail.attempts, final
+
+
+def sweep_account_mail(*, now: datetime | None = None) -> int:
+    """Account emails left pending (broker down, worker lost) are handed to Celery again."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER)
+    pending = list(
+        AccountMail.objects.filter(
+            sent_at__isnull=True, failed_at__isnull=True, dispatched_at__lt=stale
+        ).values_list("pk", flat=True)[:500]
+    )
+    AccountMail.objects.filter(pk__in=pending).update(dispatched_at=now)
+    return sum(dispatch.publish(SEND_ACCOUNT_MAIL, [pk]) for pk in pending)

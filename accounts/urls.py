@@ -6,4 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("u/<str:username>/", views.profile, name="profile"),
     path("settings/profile/", views.edit_profile, name="edit_profile"),
+    path("account/paused/", views.paused, name="paused"),
 ]

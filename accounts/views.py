@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import services
+from . import permissions, rate_limits, services
 from .forms import ProfileForm
 from .http import AuthenticatedRequest
 from .models import ROLE_BADGES, User
+from .paused import paused_until
 
 
 @login_required
@@ -30,9 +32,38 @@ def profile(request: AuthenticatedRequest, username: str) -> HttpResponse:
 
 @login_required
 def edit_profile(request: AuthenticatedRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.update_profile(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your profile is saved.")
-        return redirect(request.user.get_absolute_url())
-    return render(request, "accounts/profile_form.html", {"form": form})
+    member = request.user
+    may_edit = permissions.can_edit_public_profile(member)
+    form = ProfileForm(request.POST or None, instance=member, disabled=not may_edit)
+    context = {"form": form, "may_edit": may_edit, "muted_until": member.muted_until}
+    if request.method != "POST":
+        return render(request, "accounts/profile_form.html", context)
+    if not may_edit:
+        # The page already says why; a post sent anyway changes nothing.
+        return render(request, "accounts/profile_form.html", context, status=403)
+    refusal = rate_limits.consume(request, action="profile")
+    if refusal:
+        form.is_valid()
+        form.add_error(None, refusal.message)
+        return render(request, "accounts/profile_form.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "accounts/profile_form.html", context)
+    services.update_profile(user=member, **form.cleaned_data)
+    messages.success(request, "Your profile is saved.")
+    return redirect(member.get_absolute_url())
+
+
+def paused(request: HttpRequest) -> HttpResponse:
+    until = paused_until(request)
+    if until is None or request.user.is_authenticated:
+        # Only a browser a pause just signed out has anything to read here.
+        return redirect("account_login")
+    return render(
+        request,
+        "accounts/paused.html",
+        {
+            "until": until,
+            "contact_email": settings.MODERATION_CONTACT_EMAIL,
+            "guidelines_view": settings.GUIDELINES_VIEW,
+        },
+    )

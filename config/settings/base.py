@@ -104,7 +104,9 @@ if REDIS_URL:
     # Redis cost milliseconds, not the request.
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, except that an unreachable Redis grants allauth's rate-limit lock
+            # instead of refusing every login after a second's wait (config/cache.py).
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="lantern"),
             "OPTIONS": {
@@ -162,6 +164,7 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.GuidelinesSignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Lantern: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 # False turns them off (test and bench settings).
@@ -174,7 +177,10 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
     "signup": "20/m/ip",
     "send_email": "5/m/key",
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed sign-ins: tight per address, loose per account (an attack spread over many
+    # addresses is still bounded), and a browser that signed in to the account before counts
+    # only against its own address (accounts/known_devices.py). docs/security.md has the numbers.
+    "login_failed": "10/15m/ip,30/h/key",
     "confirm_email": "1/3m/key",
 }
 LOGIN_REDIRECT_URL = "forum:home"
@@ -182,6 +188,13 @@ LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lantern"
 USERSESSIONS_TRACK_ACTIVITY = False
+
+# The client's address, for allauth's per-address limits. Without a reverse proxy (local
+# development, tests) it is REMOTE_ADDR; production.py reads it from the proxy's header, and only
+# when the request came from one of TRUSTED_PROXY_ADDRESSES (accounts.adapter.get_client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER: str | None = None
+TRUSTED_PROXY_ADDRESSES: list[str] = []
 
 # Moderator pages require TOTP in production; local development turns it off.
 MODERATORS_REQUIRE_MFA = env.bool("MODERATORS_REQUIRE_MFA", default=True)
@@ -229,6 +242,7 @@ CELERY_TASK_QUEUES = [Queue("default"), Queue("moderation"), Queue("mail")]
 CELERY_TASK_ROUTES = {
     "forum.deliver_email": {"queue": "mail"},
     "forum.send_digest": {"queue": "mail"},
+    "accounts.send_account_mail": {"queue": "mail"},
     "community.*": {"queue": "moderation"},
 }
 CELERY_BEAT_SCHEDULE: dict = {}
@@ -272,6 +286,11 @@ MAIL_PAUSE_SECONDS = 15
 MAIL_PAUSE_MAX_SECONDS = 120
 UNSUBSCRIBE_LINK_MAX_AGE = 60 * 60 * 24 * 90
 CELERY_BEAT_SCHEDULE["forum-sweep-outbox"] = {"task": "forum.sweep_outbox", "schedule": 15}
+# Account emails (accounts.tasks): confirmation, reset and "already registered" mails left pending.
+CELERY_BEAT_SCHEDULE["accounts-sweep-account-mail"] = {
+    "task": "accounts.sweep_account_mail",
+    "schedule": 30,
+}
 CELERY_BEAT_SCHEDULE["forum-daily-digest"] = {
     "task": "forum.send_digests",
     "schedule": crontab(hour=DIGEST_HOUR, minute=0),
@@ -320,6 +339,11 @@ TOPICS_PER_PAGE = 25
 POST_REPORT_VIEW = "community:report_post"
 # The page where a moderator or peer specialist checks in privately with a post's author.
 POST_CHECK_IN_VIEW = "community:check_in"
+# A paused (suspended) member is signed out, so they cannot reach the review pages: the page
+# that tells them about the pause links the guidelines (community, wired here like the report
+# page) and names the moderators' mailbox for asking for a review.
+GUIDELINES_VIEW = "community:guidelines"
+MODERATION_CONTACT_EMAIL = env("MODERATION_CONTACT_EMAIL", default="moderators@lantern.invalid")
 POSTS_PER_PAGE = 20
 DEMO_DATA_ALLOWED = False
 # Moderation: a new member's first posts wait for a moderator; reports per member per day.
@@ -346,9 +370,14 @@ MEMBER_RATE_LIMITS: dict[str, tuple[str, str]] | bool = {
 }
 RATELIMIT_FAIL_OPEN = True
 
+# Every line goes through one handler whose filter masks secrets carried in URLs (unsubscribe
+# tokens, confirmation and reset keys: config/log_masking.py). runserver's request lines
+# (django.server) come here too instead of Django's own unfiltered handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "config.log_masking.MaskTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

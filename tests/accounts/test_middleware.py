@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.middleware import SuspendedMemberMiddleware
@@ -27,10 +29,24 @@ def test_views_get_the_member_model_not_a_lazy_proxy(client, rf):
 
 
 @pytest.mark.django_db
-def test_a_suspended_member_with_a_live_session_is_signed_out_and_told_why(client):
-    member = UserFactory(suspended_until=timezone.now() + timedelta(days=1))
+def test_a_suspended_member_with_a_live_session_is_signed_out_and_told_until_when(client):
+    until = timezone.now() + timedelta(days=3)
+    member = UserFactory(suspended_until=until)
     client.force_login(member)
     response = client.get("/", follow=True)
-    assert response.redirect_chain[0][1] == 302
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("accounts:paused"), 302)]
     assert "_auth_user_id" not in client.session
-    assert "Your account is paused for now" in response.content.decode()
+    html = response.content.decode()
+    assert "Your account is paused" in html
+    assert until.strftime("%-d %B %Y") in html
+    assert "ask for a review" in html
+    assert f"mailto:{settings.MODERATION_CONTACT_EMAIL}" in html
+    assert reverse("community:guidelines") in html
+
+
+@pytest.mark.django_db
+def test_the_paused_page_says_nothing_to_a_browser_no_pause_sent_there(client):
+    response = client.get(reverse("accounts:paused"))
+    assert response.status_code == 302
+    assert response.url == reverse("account_login")

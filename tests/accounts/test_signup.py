@@ -30,8 +30,11 @@ def verification_link(message) -> str:
 
 
 @pytest.mark.django_db
-def test_signup_records_guidelines_and_requires_email_verification(client):
-    response = signup(client)
+def test_signup_records_guidelines_and_requires_email_verification(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client)
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     user = User.objects.get(username="new_leaf")
@@ -77,11 +80,15 @@ def test_short_password_is_refused(client):
 
 
 @pytest.mark.django_db
-def test_signup_with_a_known_email_looks_identical_to_a_new_one(client):
+def test_signup_with_a_known_email_looks_identical_to_a_new_one(
+    client, django_capture_on_commit_callbacks
+):
     UserFactory(email="taken@example.test")
-    known = signup(client, email="taken@example.test", username="someone_else")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = signup(client, email="taken@example.test", username="someone_else")
     client.cookies.clear()
-    unknown = signup(client, email="fresh@example.test", username="another_one")
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = signup(client, email="fresh@example.test", username="another_one")
     assert known.status_code == unknown.status_code == 302
     assert known.url == unknown.url
     # The owner of the known address is told by email, not the person at the keyboard.
@@ -139,19 +146,45 @@ def test_suspended_member_cannot_log_in(client):
 
     from django.utils import timezone
 
-    UserFactory(email="paused@example.test", suspended_until=timezone.now() + timedelta(days=1))
+    until = timezone.now() + timedelta(days=1)
+    UserFactory(email="paused@example.test", suspended_until=until)
     response = client.post(
         reverse("account_login"),
         {"login": "paused@example.test", "password": "a-long-test-password"},
         follow=True,
     )
     assert not response.context["user"].is_authenticated
-    assert "Your account is paused" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("accounts:paused")
+    html = response.content.decode()
+    assert "Your account is paused" in html
+    assert until.strftime("%-d %B %Y") in html
 
 
 @pytest.mark.django_db
-def test_account_emails_are_signed_by_lantern_not_a_placeholder_site(client):
-    signup(client)
+def test_account_emails_are_signed_by_lantern_not_a_placeholder_site(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client)
     message = mail.outbox[0]
     assert "example.com" not in message.subject + message.body
     assert "Lantern" in message.subject
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["quiet_river.", "quiet.river", "quiet__river"])
+def test_a_username_confusable_with_an_existing_one_is_refused_and_kept(client, username):
+    UserFactory(username="quiet_river")
+    response = signup(client, username=username)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "looks very much like another member" in html
+    assert 'value="newcomer@example.test"' in html
+    assert not User.objects.filter(email="newcomer@example.test").exists()
+
+
+@pytest.mark.django_db
+def test_a_username_that_claims_a_role_is_refused(client):
+    response = signup(client, username="lantern_moderator")
+    assert response.status_code == 200
+    assert "can&#x27;t mention moderators" in response.content.decode()

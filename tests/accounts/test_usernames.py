@@ -1,7 +1,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.usernames import identifying_reason, validate_display_name, validate_pseudonym
+from accounts.usernames import (
+    identifying_reason,
+    skeleton,
+    validate_display_name,
+    validate_distinct_name,
+    validate_pseudonym,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +53,49 @@ def test_display_name_refuses_contact_details_only():
     validate_display_name("River")
     with pytest.raises(ValidationError):
         validate_display_name("ring me 0770 090 0123")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("quiet_river", "quiet_river."),
+        ("quiet_river", "Quiet-River"),
+        ("Oak", "\u041eak"),  # Cyrillic capital O
+        ("oak", "\U0001d428\U0001d41a\U0001d424"),  # mathematical bold
+        ("hope", "h\u043epe"),  # Cyrillic small o
+        ("cafe", "caf\u00e9"),
+        ("modern", "modem"),  # "rn" reads as "m"
+        ("solo", "s0l0"),
+    ],
+)
+def test_names_that_look_alike_share_a_skeleton(one, other):
+    assert skeleton(one) == skeleton(other)
+
+
+@pytest.mark.parametrize(("one", "other"), [("oak", "oat"), ("river", "rivers"), ("sam", "pam")])
+def test_different_names_keep_different_skeletons(one, other):
+    assert skeleton(one) != skeleton(other)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Moderator", "oak_moderator", "M0DERAT0R", "site_admin", "LanternTeam", "peer.specialist"],
+)
+def test_usernames_that_claim_a_role_are_refused_kindly(name):
+    with pytest.raises(ValidationError) as info:
+        validate_pseudonym(name)
+    assert info.value.code == "role_claim"
+    assert "Team members get a badge" in info.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_a_name_confusable_with_an_existing_members_is_refused():
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    UserFactory(username="quiet_river", display_name="Oak")
+    for name in ["quiet_river.", "QUIET_RIVER", "\u041eak", "0ak"]:
+        with pytest.raises(ValidationError) as info:
+            validate_distinct_name(name, others=User.objects.all())
+        assert info.value.code == "confusable"
+    validate_distinct_name("quiet_lake", others=User.objects.all())

@@ -32,7 +32,7 @@ def redis_cache(settings, private_redis):  # noqa: F811
 def _production_cache() -> dict:
     # The same backend and options base.py uses when REDIS_URL is set.
     return {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "config.cache.FailOpenRedisCache",
         "KEY_PREFIX": "lantern-test",
         "OPTIONS": {
             "IGNORE_EXCEPTIONS": True,
