@@ -3,17 +3,19 @@
 CONN_HEALTH_CHECKS replaces a connection that died between requests before its first query.
 A connection terminated while a request is using it (a PostgreSQL restart or failover,
 pg_terminate_backend, an idle-in-transaction timeout) still fails that request, and Django has
-no mechanism to replay it. This middleware, outermost, does: when a request failed (5xx) and a
-database connection it used is no longer usable, the broken connection is closed and the
-request runs again on a fresh one, provided running it twice cannot do anything twice:
+no mechanism to replay it. This middleware, outermost, does: when a request failed (5xx) after
+a query failed because its connection stopped answering, the broken connection is closed and
+the request runs again on a fresh one, provided running it twice cannot do anything twice:
 
 - a GET, HEAD or OPTIONS request (no writes, by the project's rules), or
-- any other request that had not yet written anything (no INSERT, UPDATE or DELETE succeeded),
-  so the first attempt changed nothing.
+- any other request that had not yet committed a write (an INSERT, UPDATE or DELETE in autocommit,
+  or in a transaction whose commit succeeded, which Django's on_commit tells), so the first
+  attempt changed nothing: a transaction the kill interrupted was rolled back.
 
-A request that wrote before the connection died is not replayed (it may have committed): it
-answers the kind 503 page from community/outage.py. One retry only: if the database is really
-down, the second attempt fails fast and the 503 stands.
+A request that committed a write before the connection died is not replayed: it answers the
+kind 503 page from community/outage.py. The one window left is a COMMIT the server applied
+whose acknowledgement the kill lost: the replay then writes again. One retry only: if the
+database is really down, the second attempt fails fast and the 503 stands.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
 
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
@@ -33,27 +35,43 @@ WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "MERGE")
 
 
 class WriteWatch:
-    """An execute wrapper that remembers whether any write statement succeeded."""
+    """An execute wrapper that remembers whether a write was committed and whether a
+    connection was lost under a query."""
 
     def __init__(self) -> None:
         self.wrote = False
+        self.lost = False
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
-        result = execute(sql, params, many, context)
-        if sql.lstrip().upper().startswith(WRITE_STATEMENTS):
-            self.wrote = True
+        connection = context["connection"]
+        try:
+            result = execute(sql, params, many, context)
+        except (OperationalError, InterfaceError):
+            # Asked now: by the time the response is back, something may have reconnected.
+            # A timeout or a cancelled statement leaves the connection usable: not a loss.
+            if not connection.is_usable():
+                self.lost = True
+            raise
+        if not self.wrote and sql.lstrip().upper().startswith(WRITE_STATEMENTS):
+            if connection.in_atomic_block:
+                # Written only if the transaction commits: a kill before that rolls it back,
+                # and replaying it is safe.
+                connection.on_commit(self._committed)
+            else:
+                self.wrote = True
         return result
 
+    def _committed(self) -> None:
+        self.wrote = True
 
-def _lost_connections() -> list[str]:
-    """Aliases whose connection failed during this request and no longer answers."""
-    lost = []
+
+def _close_broken_connections() -> None:
     for conn in connections.all(initialized_only=True):
-        if conn.connection is not None and conn.errors_occurred and not conn.is_usable():
-            lost.append(conn.alias)
-    return lost
+        if conn.connection is not None and not conn.is_usable():
+            # Outside any atomic block by now: close() drops it, the next query reconnects.
+            conn.close()
 
 
 class RetryOnLostConnectionMiddleware:
@@ -66,14 +84,9 @@ class RetryOnLostConnectionMiddleware:
             for alias in connections:
                 stack.enter_context(connections[alias].execute_wrapper(watch))
             response = self.get_response(request)
-        if response.status_code < 500:
+        if response.status_code < 500 or not watch.lost:
             return response
-        lost = _lost_connections()
-        if not lost:
-            return response
-        for alias in lost:
-            # Outside any atomic block by now, so close() drops it and the next query reconnects.
-            connections[alias].close()
+        _close_broken_connections()
         if request.method not in SAFE_METHODS and watch.wrote:
             logger.warning(
                 "database connection lost after a write; not replaying %s %s",
