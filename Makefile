@@ -20,7 +20,7 @@ NEXT_STAMP := $(VENV_NEXT)/.installed-next
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run test coverage test-next lint lint-ruff lint-format lint-mypy \
-	lint-imports lint-migrations worker worker-main worker-mail beat bench
+	lint-imports lint-migrations worker worker-main worker-mail beat bench faults
 
 help:
 	@echo "make run          migrate, seed demo data, serve on http://127.0.0.1:$(PORT) (PORT=...)"
@@ -31,6 +31,7 @@ help:
 	@echo "make worker       Celery workers, restarted if they die: worker-main + worker-mail (needs REDIS_URL)"
 	@echo "make beat         Celery beat, restarted if it dies (needs REDIS_URL)"
 	@echo "make bench        load benchmarks (bench/run.py); BENCH_SCALE=large adds 1M posts (PostgreSQL)"
+	@echo "make faults       the production topology here, each fault injected (bench/faults/run.py)"
 	@echo "make install      runtime dependencies only;  make install-dev: plus test/lint tools"
 
 # --- virtualenv and dependencies -------------------------------------------------------------
@@ -152,3 +153,10 @@ lint-migrations: install-dev
 # BENCH_SCALE=large (DATABASE_URL on PostgreSQL) also measures Lantern on 1,000,000 posts.
 bench: install
 	BENCH_SCALE=$(BENCH_SCALE) $(PY) bench/run.py
+
+# Production settings, gunicorn as docker-compose.yml runs it, `make worker` and `make beat`,
+# a private Redis and SMTP sink and a fresh <name>_faults_suite database on DATABASE_URL's
+# PostgreSQL server; injects each fault, writes the table to docs/operations.md ("Faults") and
+# fails when a goal is missed. About 15 minutes.
+faults: install-dev
+	$(PY) bench/faults/run.py

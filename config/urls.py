@@ -13,3 +13,7 @@ urlpatterns = [
     path("", include("community.urls")),
     path("", include("forum.urls")),
 ]
+
+# Whichever layer fails (session, member, banner, view), /help-now/ still shows the crisis
+# resources and a database outage answers a kind 503 rather than a bare 500.
+handler500 = "community.outage.server_error"

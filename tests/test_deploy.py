@@ -346,3 +346,60 @@ def test_production_passes_check_deploy(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues" in output
+
+
+# --- make faults: the fault suite runs what docker-compose.yml runs --------------------------
+
+
+def _fault_suite():
+    import importlib
+
+    return importlib.import_module("bench.faults.run")
+
+
+def test_make_faults_runs_the_fault_suite_and_ci_runs_it_between_test_and_lint():
+    assert "$(PY) bench/faults/run.py" in makefile_recipes()["faults"]
+    phony = re.search(r"^\.PHONY:(.*)$", MAKEFILE_JOINED, re.MULTILINE)
+    assert phony and "faults" in phony.group(1).split()
+    ci = (ROOT / ".ci" / "run").read_text()
+    steps = re.findall(r'^run_step "([^"]+)"', ci, re.MULTILINE)
+    assert steps.index("make test") < steps.index("make faults") < steps.index("make lint")
+
+
+def test_fault_suite_serves_with_the_compose_gunicorn_command_on_loopback():
+    served = _fault_suite().gunicorn_command(8123)
+    compose_serve = shlex.split(service_command(compose()["services"]["web"])[-1].split("exec ")[1])
+    assert served[0].endswith("/gunicorn") and compose_serve[0] == "gunicorn"
+    bind = compose_serve.index("-b")
+    assert served[1:] == [
+        *compose_serve[1 : bind + 1],
+        "127.0.0.1:8123",
+        *compose_serve[bind + 2 :],
+    ]
+
+
+def test_fault_suite_uses_the_compose_environment_with_only_the_endpoints_moved():
+    suite = _fault_suite()
+    env = suite.topology_environment(
+        database_url="postgres://postgres@127.0.0.1:5432/x_faults_suite",
+        redis_url="redis://127.0.0.1:6390/0",
+        smtp_port=2525,
+        web_port=8123,
+    )
+    compose_env = {
+        name: with_compose_defaults(value)
+        for name, value in service_environment(compose()["services"]["web"]).items()
+    }
+    assert set(env) == set(compose_env)
+    moved = {name for name in env if env[name] != compose_env[name]}
+    assert moved <= set(suite.ENDPOINTS)
+    assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    assert env["SECURE_SSL_REDIRECT"] == "false"
+    for name in ("DATABASE_URL", "REDIS_URL", "SITE_URL"):
+        assert "127.0.0.1" in env[name], name
+
+
+def test_fault_suite_starts_the_worker_and_beat_through_make():
+    source = (ROOT / "bench" / "faults" / "run.py").read_text()
+    assert 'CeleryWorker("worker", [*MAKE, "worker"], self.env)' in source
+    assert 'Process("beat", [*MAKE, "beat"], self.env)' in source

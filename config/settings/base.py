@@ -44,6 +44,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: replays, once, a request whose database connection was killed under it
+    # when doing so cannot do anything twice (config/lost_connections.py).
+    "config.lost_connections.RetryOnLostConnectionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,7 +90,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'lantern.sqlite3'}")
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A connection that died between requests (restart, failover, pg_terminate_backend) is found
+# by the health check before its first query and replaced; one killed during a request is
+# replayed when that is safe (config/lost_connections.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable database host costs seconds, not a worker's whole timeout: the outage
+    # pages (community/outage.py) answer instead.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers and one writer work at once; the timeout waits out short write locks.
     DATABASES["default"]["OPTIONS"] = {
