@@ -114,8 +114,11 @@ def gunicorn_command(port: int) -> list[str]:
     command = compose()["services"]["web"]["command"]
     text = command if isinstance(command, str) else " ".join(command)
     serve = shlex.split(text.split("exec ", 1)[1].rstrip('"'))
-    bind = serve.index("-b")
-    serve[bind + 1] = f"127.0.0.1:{port}"
+    # The bind comes from the command line or config/gunicorn.py; the command line wins.
+    if "-b" in serve:
+        serve[serve.index("-b") + 1] = f"127.0.0.1:{port}"
+    else:
+        serve += ["-b", f"127.0.0.1:{port}"]
     serve[0] = str(PY.parent / serve[0])
     return serve
 
@@ -291,10 +294,14 @@ class CeleryWorker(Process):
         pids = []
         for pid in _descendants(self.process.pid):
             try:
-                if b"celery" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    pids.append(pid)
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
+            # The Celery processes themselves (python .venv/bin/celery ...), not bin/supervise
+            # (sh bin/supervise .venv/bin/celery ...): a machine failure kills the worker, and
+            # the supervisor is what must bring it back.
+            if any(arg.endswith(b"/celery") for arg in argv[:2]):
+                pids.append(pid)
         return pids
 
     def kill_celery(self) -> int:

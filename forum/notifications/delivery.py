@@ -12,6 +12,7 @@ task ever waits in a worker or on the broker.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +21,8 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db import connection as db_connection
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -201,90 +203,125 @@ def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> st
         return "digest"
     coalesce = first["topic_id"] is not None and first["kind"] not in ALERT_KINDS
     window = timedelta(seconds=settings.NOTIFICATION_COALESCE_SECONDS)
-    with transaction.atomic():
-        now = timezone.now()
-        due = EmailOutbox.objects.select_for_update().filter(
-            status=OutboxStatus.PENDING, delivery=Delivery.IMMEDIATE
-        )
-        if coalesce:
-            # Every task for this member and topic locks the same rows in the same order, so
-            # concurrent workers queue up here instead of each sending an email.
-            due = due.filter(
-                recipient_id=first["recipient_id"], topic_id=first["topic_id"]
-            ).exclude(kind__in=ALERT_KINDS)
-        else:
-            due = due.filter(pk=outbox_id)
-        locked = list(due.order_by("pk"))
-        if not any(row.pk == outbox_id for row in locked):
-            return "done"
-        if coalesce:
-            last_sent = (
-                EmailOutbox.objects.filter(
-                    recipient_id=first["recipient_id"],
-                    topic_id=first["topic_id"],
-                    status=OutboxStatus.SENT,
-                    sent_at__gt=now - window,
-                )
-                .exclude(kind__in=ALERT_KINDS)
-                .order_by("-sent_at")
-                .values_list("sent_at", flat=True)
-                .first()
+    # Filled once the mail server has taken the email: if the database connection dies before
+    # the rows are marked sent, they are marked on a fresh one instead of being sent again.
+    sent: list[tuple[list[int], list[int], datetime]] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            due = EmailOutbox.objects.select_for_update().filter(
+                status=OutboxStatus.PENDING, delivery=Delivery.IMMEDIATE
             )
-            if last_sent is not None:
-                # The sweeper hands the rows over when the window closes; later activity joins
-                # the email that goes out then.
-                defer_until = last_sent + window
-                EmailOutbox.objects.filter(pk__in=[r.pk for r in locked]).update(
-                    send_after=defer_until, dispatched_at=None
+            if coalesce:
+                # Every task for this member and topic locks the same rows in the same order, so
+                # concurrent workers queue up here instead of each sending an email.
+                due = due.filter(
+                    recipient_id=first["recipient_id"], topic_id=first["topic_id"]
+                ).exclude(kind__in=ALERT_KINDS)
+            else:
+                due = due.filter(pk=outbox_id)
+            locked = list(due.order_by("pk"))
+            if not any(row.pk == outbox_id for row in locked):
+                return "done"
+            if coalesce:
+                last_sent = (
+                    EmailOutbox.objects.filter(
+                        recipient_id=first["recipient_id"],
+                        topic_id=first["topic_id"],
+                        status=OutboxStatus.SENT,
+                        sent_at__gt=now - window,
+                    )
+                    .exclude(kind__in=ALERT_KINDS)
+                    .order_by("-sent_at")
+                    .values_list("sent_at", flat=True)
+                    .first()
                 )
-                return "deferred"
-        rows = list(
-            EmailOutbox.objects.filter(pk__in=[r.pk for r in locked])
-            .select_related("recipient", "notification__post", "notification__topic")
-            .order_by("pk")
-        )
-        owed = [row for row in rows if _still_owed(row)]
-        recipient = rows[0].recipient
-        if not owed or not _can_receive(recipient):
-            EmailOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+                if last_sent is not None:
+                    # The sweeper hands the rows over when the window closes; later activity joins
+                    # the email that goes out then.
+                    defer_until = last_sent + window
+                    EmailOutbox.objects.filter(pk__in=[r.pk for r in locked]).update(
+                        send_after=defer_until, dispatched_at=None
+                    )
+                    return "deferred"
+            rows = list(
+                EmailOutbox.objects.filter(pk__in=[r.pk for r in locked])
+                .select_related("recipient", "notification__post", "notification__topic")
+                .order_by("pk")
+            )
+            owed = [row for row in rows if _still_owed(row)]
+            recipient = rows[0].recipient
+            if not owed or not _can_receive(recipient):
+                EmailOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+                    status=OutboxStatus.CANCELLED
+                )
+                return "cancelled"
+            lead = owed[0]
+            if lead.kind == NotificationKind.URGENT_ALERT:
+                message = build_message(
+                    recipient=recipient,
+                    template="urgent_alert",
+                    context={
+                        "link": _absolute(lead.notification.get_absolute_url()),
+                        "realert_minutes": settings.AT_RISK_REALERT_MINUTES,
+                    },
+                    unsubscribe_kind=None,
+                    subject=URGENT_SUBJECT,
+                    connection=connection,
+                )
+            else:
+                message = build_message(
+                    recipient=recipient,
+                    template="notification",
+                    context={
+                        "lines": _lines(owed),
+                        "link": _absolute(lead.notification.get_absolute_url()),
+                        "excerpts": _excerpts(owed, recipient),
+                    },
+                    unsubscribe_kind=lead.kind,
+                    connection=connection,
+                )
+            _send(message, connection)
+            sent.append(([r.pk for r in owed], [r.pk for r in rows if r not in owed], now))
+            # Inside the lock: if the worker dies before this commits, the row stays pending
+            # and is sent again (at least once), never silently dropped.
+            EmailOutbox.objects.filter(pk__in=[r.pk for r in owed]).update(
+                status=OutboxStatus.SENT, sent_at=now, attempts=F("attempts") + 1
+            )
+            EmailOutbox.objects.filter(pk__in=[r.pk for r in rows if r not in owed]).update(
                 status=OutboxStatus.CANCELLED
             )
-            return "cancelled"
-        lead = owed[0]
-        if lead.kind == NotificationKind.URGENT_ALERT:
-            message = build_message(
-                recipient=recipient,
-                template="urgent_alert",
-                context={
-                    "link": _absolute(lead.notification.get_absolute_url()),
-                    "realert_minutes": settings.AT_RISK_REALERT_MINUTES,
-                },
-                unsubscribe_kind=None,
-                subject=URGENT_SUBJECT,
-                connection=connection,
-            )
-        else:
-            message = build_message(
-                recipient=recipient,
-                template="notification",
-                context={
-                    "lines": _lines(owed),
-                    "link": _absolute(lead.notification.get_absolute_url()),
-                    "excerpts": _excerpts(owed, recipient),
-                },
-                unsubscribe_kind=lead.kind,
-                connection=connection,
-            )
-        _send(message, connection)
-        # Inside the lock: if the worker dies before this commits, the row stays pending
-        # and is sent again (at least once), never silently dropped.
-        EmailOutbox.objects.filter(pk__in=[r.pk for r in owed]).update(
-            status=OutboxStatus.SENT, sent_at=now, attempts=F("attempts") + 1
-        )
-        EmailOutbox.objects.filter(pk__in=[r.pk for r in rows if r not in owed]).update(
-            status=OutboxStatus.CANCELLED
+            return "sent"
+    except DatabaseError:
+        if not sent:
+            raise
+        owed_ids, cancelled_ids, sent_at = sent[0]
+        _mark_sent_after_lost_connection(
+            owed_ids=owed_ids, cancelled_ids=cancelled_ids, sent_at=sent_at
         )
         return "sent"
+
+
+def _mark_sent_after_lost_connection(
+    *, owed_ids: list[int], cancelled_ids: list[int], sent_at: datetime
+) -> None:
+    """Rows whose email went out are marked sent even though the connection that held their
+    lock died: without this the sweep would send the same email again."""
+    for attempt in range(5):
+        db_connection.close()
+        try:
+            with transaction.atomic():
+                EmailOutbox.objects.filter(pk__in=owed_ids, status=OutboxStatus.PENDING).update(
+                    status=OutboxStatus.SENT, sent_at=sent_at, attempts=F("attempts") + 1
+                )
+                EmailOutbox.objects.filter(
+                    pk__in=cancelled_ids, status=OutboxStatus.PENDING
+                ).update(status=OutboxStatus.CANCELLED)
+            logger.warning("marked %d outbox rows sent after losing the database", len(owed_ids))
+            return
+        except DatabaseError:
+            time.sleep(0.2 * 2**attempt)
+    raise DatabaseError("the database stayed unreachable after an email was sent")
 
 
 def record_failure(*, outbox_ids: list[int], error: Exception) -> tuple[int, bool]:

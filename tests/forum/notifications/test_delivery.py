@@ -188,6 +188,37 @@ def test_a_batch_of_emails_goes_over_one_connection(mail_server, owed_emails):
     assert set(EmailOutbox.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
 
 
+def test_an_email_sent_before_the_database_connection_died_is_marked_sent_not_sent_again(
+    mail_server, owed_emails
+):
+    # The mail server took the email, then the connection holding the row lock was killed
+    # before the commit: the rows are marked sent on a fresh connection, so the sweep (which
+    # hands over pending rows) never sends the same email twice.
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    ids = owed_emails(1)
+    real_update = QuerySet.update
+    calls = {"n": 0}
+
+    def update_dies_once_after_the_send(self, **kwargs):
+        if kwargs.get("status") == OutboxStatus.SENT and calls["n"] == 0:
+            calls["n"] += 1
+            raise OperationalError("terminating connection due to administrator command")
+        return real_update(self, **kwargs)
+
+    with (
+        mock.patch.object(QuerySet, "update", update_dies_once_after_the_send),
+        mock.patch.object(delivery.db_connection, "close"),
+    ):
+        assert tasks.deliver_email.apply(args=ids).result == {"sent": 1}
+    assert len(mail_server.taken) == 1
+    row = EmailOutbox.objects.get(pk=ids[0])
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 1)
+    assert outbox.sweep_outbox()["emails"] == 0
+    assert len(mail_server.taken) == 1
+
+
 def test_a_refusing_mail_server_costs_one_attempt_not_one_per_email(mail_server, owed_emails):
     ids = owed_emails(21)
     mail_server.refuse_with = ConnectionRefusedError(111, "Connection refused")
