@@ -34,6 +34,9 @@ ACTIONS: dict[str, str] = {
     "message": "sent several messages",
 }
 
+# Actions whose refused form comes back with the member's words in it.
+WRITTEN = frozenset({"topic", "reply", "edit", "report", "profile", "message"})
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -54,10 +57,13 @@ class Refusal:
 
     @property
     def message(self) -> str:
-        return (
+        message = (
             f"You have {ACTIONS[self.action]} in a short time, so we have paused this for a "
-            f"moment. You can try again in about {self.wait}. Anything you wrote is still here."
+            f"moment. You can try again in about {self.wait}."
         )
+        if self.action in WRITTEN:
+            message += " Anything you wrote is still here."
+        return message
 
 
 def is_new_member(user: User, *, now=None) -> bool:

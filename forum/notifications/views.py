@@ -11,8 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import rate_limits
 from accounts.http import AuthenticatedRequest
-from forum import permissions
+from forum import permissions, refusals
 from forum.forms import NotificationPreferenceForm
 from forum.models import Category, Topic
 
@@ -121,6 +122,9 @@ def _visible_topic(request: HttpRequest, pk: int) -> Topic:
 @require_POST
 def follow_topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     topic = _visible_topic(request, pk)
+    refusal = rate_limits.consume(request, action="follow")
+    if refusal is not None:
+        return refusals.too_many(request, refusal, back=topic.get_absolute_url())
     if not permissions.can_follow_topic(request.user, topic):
         raise PermissionDenied("You can't follow this topic.")
     subscriptions.follow_topic(user=request.user, topic=topic)
@@ -132,6 +136,9 @@ def follow_topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def unfollow_topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     topic = _visible_topic(request, pk)
+    refusal = rate_limits.consume(request, action="follow")
+    if refusal is not None:
+        return refusals.too_many(request, refusal, back=topic.get_absolute_url())
     subscriptions.unfollow_topic(user=request.user, topic=topic)
     messages.success(request, "You've stopped following this topic.")
     return redirect(_back(request, topic.get_absolute_url()))
@@ -141,6 +148,9 @@ def unfollow_topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def watch_category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
+    refusal = rate_limits.consume(request, action="follow")
+    if refusal is not None:
+        return refusals.too_many(request, refusal, back=category.get_absolute_url())
     subscriptions.watch_category(user=request.user, category=category)
     messages.success(request, "You're watching this category. New posts in it will notify you.")
     return redirect(category)
@@ -150,6 +160,9 @@ def watch_category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_POST
 def unwatch_category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
+    refusal = rate_limits.consume(request, action="follow")
+    if refusal is not None:
+        return refusals.too_many(request, refusal, back=category.get_absolute_url())
     subscriptions.unwatch_category(user=request.user, category=category)
     messages.success(request, "You've stopped watching this category.")
     return redirect(category)

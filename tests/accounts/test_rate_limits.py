@@ -58,6 +58,12 @@ def test_limits_switched_off_let_everything_through():
     assert all(rate_limits.consume(_request(member), action="reply") is None for _ in range(20))
 
 
+def test_only_refusals_of_written_things_promise_the_words_are_kept():
+    assert "still here" in rate_limits.Refusal(action="reply", retry_after=5).message
+    assert "still here" not in rate_limits.Refusal(action="reaction", retry_after=5).message
+    assert "still here" not in rate_limits.Refusal(action="follow", retry_after=5).message
+
+
 def test_waits_read_naturally():
     assert rate_limits.Refusal(action="reply", retry_after=59).wait == "a minute"
     assert rate_limits.Refusal(action="reply", retry_after=61).wait == "2 minutes"

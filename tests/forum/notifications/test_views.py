@@ -186,3 +186,27 @@ def test_preferences_page_tells_moderators_why_urgent_alerts_have_no_switch(memb
     assert "Moderator alerts" in page
     assert "Urgent alerts can't be turned off here or by a link in the email" in page
     assert 'name="urgent_alert"' not in page
+
+
+def test_following_and_watching_too_often_is_paused_with_429(member_client, member, settings):
+    from django.core.cache import cache
+
+    from accounts.rate_limits import ACTIONS
+
+    cache.clear()
+    settings.MEMBER_RATE_LIMITS = {action: ("3/m", "3/m") for action in ACTIONS}
+    topic = make_topic()
+    follow = reverse("forum:follow_topic", args=[topic.pk])
+    unfollow = reverse("forum:unfollow_topic", args=[topic.pk])
+    assert [member_client.post(url).status_code for url in (follow, unfollow, follow)] == [302] * 3
+    refused = member_client.post(unfollow)
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "followed or unfollowed several times" in html
+    assert "Anything you wrote" not in html, "nothing was written: the words must say so"
+    # Nothing happened: the member still follows the topic.
+    assert TopicSubscription.objects.filter(user=member, topic=topic).exists()
+    watch = reverse("forum:watch_category", args=[topic.category.slug])
+    assert member_client.post(watch).status_code == 429
+    assert not member.category_subscriptions.exists()
+    cache.clear()
