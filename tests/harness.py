@@ -493,3 +493,80 @@ def celery_worker(private_redis, smtp_sink, tmp_path, django_db_setup, settings)
     finally:
         workers.kill()
         undo()
+
+
+# --- Celery beat ---------------------------------------------------------------------------
+
+
+class CeleryBeat:
+    """`celery beat` with the real schedule (settings.CELERY_BEAT_SCHEDULE) in its own process
+    group, publishing to the test's broker; its schedule file lives in the test's tmp dir."""
+
+    def __init__(self, *, broker_url: str, database_url: str, workdir: Path):
+        self.broker_url = broker_url
+        self.database_url = database_url
+        self.logfile = workdir / "celery-beat.log"
+        self.schedule = workdir / "celerybeat-schedule"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.worker_test",
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.broker_url,
+            "CONN_MAX_AGE": "0",
+        }
+        self._log = open(self.logfile, "ab")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [
+                CELERY,
+                "-A",
+                "config",
+                "beat",
+                f"--schedule={self.schedule}",
+                "--pidfile=",
+                "--loglevel=DEBUG",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+        def ready():
+            if self.process.poll() is not None:
+                pytest.fail(f"celery beat exited early:\n{self.log()[-3000:]}")
+            return "beat: Starting..." in self.log()
+
+        wait_until(ready, timeout=60, interval=0.2, what="celery beat to start")
+
+    def sent(self, task_key: str) -> int:
+        """How many times beat has sent the schedule entry `task_key` so far."""
+        return self.log().count(f"Sending due task {task_key} ")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        log = getattr(self, "_log", None)
+        if log and not log.closed:
+            log.close()
+
+    def log(self) -> str:
+        return self.logfile.read_text(errors="replace") if self.logfile.exists() else ""
+
+
+@pytest.fixture
+def celery_beat(celery_worker, private_redis, tmp_path):
+    """Beat with the production schedule on `private_redis`, beside the real workers; the test
+    calls start() when its clock should begin (an interval entry first runs one period later)."""
+    beat = CeleryBeat(
+        broker_url=private_redis.url, database_url=_worker_database_url(), workdir=tmp_path
+    )
+    try:
+        yield beat
+    finally:
+        beat.stop()
