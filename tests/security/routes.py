@@ -8,7 +8,8 @@ Classes:
 - member: signed in (anonymous visitors are sent to the login page).
 - author: only the author of the object (others who can see it are refused, 403; others who
   cannot see it are told it does not exist, 404).
-- moderator: moderators and admins (members are refused, 403).
+- moderator: moderators and admins (every other signed-in member is told the page does not
+  exist, 404, whatever the id: a moderation page existing would say a post was reported).
 - admin: Django's admin, staff only (everyone else is sent to the admin login).
 - token: one-click links whose signed token is the authority (unsubscribe, email confirmation,
   password reset key).
@@ -40,6 +41,8 @@ class Allow(StrEnum):
     OWNER_OR_MODERATOR = "owner_or_moderator"
     NOT_OWNER = "not_owner"
     MODERATOR = "moderator"
+    # Moderators and peer specialists, about someone else's post (check-ins).
+    SUPPORTER = "supporter"
 
 
 GET_POST = frozenset({"GET", "POST"})
@@ -61,6 +64,15 @@ class Route:
     # Targets on which even those the route serves are refused (403): a hidden post cannot be
     # edited, a waiting topic cannot be replied to or followed, and so on.
     refused_on: tuple[str, ...] = ()
+    # Those the route does not serve are told it does not exist (404) rather than refused (403):
+    # reporting one's own post, checking in without the role.
+    refuse_as_missing: bool = False
+    # Targets on which the route answers everyone as if they did not exist (404): a waiting or
+    # moderator-hidden post cannot be reported.
+    missing_on: tuple[str, ...] = ()
+    # Targets the route serves to everyone who could see them before they were hidden (a post
+    # hidden by reports and awaiting review stays reportable), though they are closed elsewhere.
+    seen_before_hiding: tuple[str, ...] = ()
     # Who may POST, when fewer than may GET (moderators read a decision; its member asks).
     allow_post: Allow | None = None
     # Answers of a public or token route that differ from ok_get / ok_post: ((who, method),
@@ -77,6 +89,8 @@ POSTS = ("post", "pending", "hidden")
 TOPICS = ("topic", "pending_topic", "hidden_topic")
 UNPUBLISHED_POSTS = ("pending", "hidden")
 UNPUBLISHED_TOPICS = ("pending_topic", "hidden_topic")
+# A reply of "member" that members' reports hid, whose review item is still open.
+REPORT_HIDDEN = "report_hidden"
 
 ROUTES: dict[str, Route] = {
     # --- forum ----------------------------------------------------------------------------
@@ -87,7 +101,7 @@ ROUTES: dict[str, Route] = {
     "forum:reply": Route(
         Access.MEMBER, targets=TOPICS, writes=True, posting=True, refused_on=UNPUBLISHED_TOPICS
     ),
-    "forum:post": Route(Access.MEMBER, targets=POSTS, ok_get=302, ok_post=302),
+    "forum:post": Route(Access.MEMBER, targets=(*POSTS, REPORT_HIDDEN), ok_get=302, ok_post=302),
     "forum:edit_post": Route(
         Access.AUTHOR,
         targets=POSTS,
@@ -106,6 +120,10 @@ ROUTES: dict[str, Route] = {
         allow=Allow.NOT_OWNER,
         posting=True,
         refused_on=UNPUBLISHED_POSTS,
+    ),
+    # The crisis panel is remembered in the session only (no table changes); GET is refused.
+    "forum:dismiss_crisis_panel": Route(
+        Access.MEMBER, targets=TOPICS, methods=POST_ONLY, ok_post=302
     ),
     # --- forum: notifications -------------------------------------------------------------
     "forum:follow_topic": Route(
@@ -148,12 +166,16 @@ ROUTES: dict[str, Route] = {
     # --- community ------------------------------------------------------------------------
     "community:guidelines": Route(Access.PUBLIC),
     "community:crisis": Route(Access.PUBLIC),
+    # Reporting one's own post, a waiting or a moderator-hidden one answers like a missing
+    # post; one hidden by reports stays reportable by those who could read it before.
     "community:report_post": Route(
         Access.MEMBER,
-        targets=POSTS,
+        targets=(*POSTS, REPORT_HIDDEN),
         writes=True,
         allow=Allow.NOT_OWNER,
-        refused_on=UNPUBLISHED_POSTS,
+        refuse_as_missing=True,
+        missing_on=UNPUBLISHED_POSTS,
+        seen_before_hiding=(REPORT_HIDDEN,),
     ),
     "community:my_reports": Route(Access.MEMBER),
     # The member a decision is about reads it and may ask for a review; moderators read it.
@@ -191,6 +213,35 @@ ROUTES: dict[str, Route] = {
         allow=Allow.MODERATOR,
     ),
     "community:log": Route(Access.MODERATOR, allow=Allow.MODERATOR),
+    # --- community: the moderator rota ----------------------------------------------------
+    "community:duty": Route(Access.MODERATOR, writes=True, allow=Allow.MODERATOR),
+    "community:duty_on": Route(
+        Access.MODERATOR, methods=POST_ONLY, writes=True, allow=Allow.MODERATOR
+    ),
+    "community:duty_off": Route(
+        Access.MODERATOR, methods=POST_ONLY, writes=True, allow=Allow.MODERATOR
+    ),
+    # --- community: my safety plan --------------------------------------------------------
+    # No URL names a plan: each signed-in member reads and writes their own (the suite also
+    # checks that the plan's words never reach anyone else).
+    "community:safety_plan": Route(Access.MEMBER),
+    "community:edit_safety_plan": Route(Access.MEMBER, writes=True),
+    # --- community: private conversations with the moderation team ------------------------
+    "community:conversations": Route(Access.MEMBER),
+    "community:message_team": Route(Access.MEMBER, writes=True),
+    # Read and answered by the member it is with, every moderator and the peer specialist who
+    # started it; to anyone else it does not exist.
+    "community:conversation": Route(Access.MEMBER, targets=("conversation",), writes=True),
+    # Moderators and peer specialists check in with a post's author; to anyone else (the
+    # author too) the page does not exist.
+    "community:check_in": Route(
+        Access.MEMBER,
+        targets=POSTS,
+        writes=True,
+        allow=Allow.SUPPORTER,
+        refuse_as_missing=True,
+    ),
+    "community:team_inbox": Route(Access.MODERATOR, allow=Allow.MODERATOR),
 }
 
 # allauth (account, mfa, usersessions): reachability as allauth defines it. Its forms answer an
@@ -254,6 +305,7 @@ ADMIN_MODELS = (
     "community.sanction",
     "forum.category",
     "forum.emailoutbox",
+    "forum.mailserverpause",
     "forum.post",
     "forum.postfanout",
     "forum.screeningphrase",

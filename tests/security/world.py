@@ -4,8 +4,9 @@ allowed member would submit, and a snapshot of every table to prove a refusal ch
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from functools import cache
 from typing import Any
 
@@ -30,6 +31,7 @@ from community.models import (
     ModerationReason,
     ReportReason,
     ReviewItem,
+    ReviewStatus,
     Sanction,
     SanctionKind,
 )
@@ -43,6 +45,7 @@ from forum.models import (
     Status,
     Topic,
 )
+from forum.notifications.models import MailServerPause
 from forum.notifications.unsubscribe import unsubscribe_token
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
@@ -55,6 +58,16 @@ ACTORS = (
     "muted",
     "suspended",
 )
+
+# Words only their owner (and, for a conversation, the team and the peer specialist who started
+# it) may ever be shown: any other actor's response containing them fails the suite. Nothing in
+# them is changed by HTML escaping, so a page showing them contains them as written.
+SAFETY_PLAN_WORDS = "authz sentinel 7f3c warning signs only the member wrote"
+CONVERSATION_WORDS = "authz sentinel 91ab a peer specialist checking in"
+SECRETS: dict[str, frozenset[str]] = {
+    SAFETY_PLAN_WORDS: frozenset({"member"}),
+    CONVERSATION_WORDS: frozenset({"member", "moderator", "peer_specialist"}),
+}
 
 # Bookkeeping of who is signed in, which every request may touch; everything else must hold.
 UNWATCHED_TABLES = frozenset({"django_session", "usersessions_usersession"})
@@ -113,6 +126,17 @@ def build_world() -> World:
     community_services.fold_report(report_id=report.pk)
     item = ReviewItem.objects.get(post=reported)
 
+    # A reply of the member that members' reports hid while it waits for a moderator: everyone
+    # who had joined by then may still report it (community.permissions.could_see_before_hiding).
+    report_hidden = make_reply(topic=topic, author=member, body="A reply reports hid.")
+    _set_status(report_hidden, Status.HIDDEN)
+    ReviewItem.objects.create(
+        post=report_hidden,
+        status=ReviewStatus.OPEN,
+        report_count=3,
+        auto_hidden_at=timezone.now(),
+    )
+
     decision = ModerationLog.objects.create(
         actor=moderator,
         action=ModerationAction.HIDE,
@@ -135,6 +159,18 @@ def build_world() -> World:
         post=post,
         actor=actors["other_member"],
     )
+    # A check-in a peer specialist started with the member, the member's safety plan and a
+    # moderator's weekly hours on duty.
+    conversation = community_services.check_in(
+        sender=actors["peer_specialist"],  # type: ignore[arg-type]
+        post=post,
+        body=CONVERSATION_WORDS,
+        include_crisis_resources=False,
+    )
+    community_services.save_safety_plan(owner=member, sections={"warning_signs": SAFETY_PLAN_WORDS})
+    community_services.save_rota(
+        moderator=moderator, days=[0, 1, 2, 3, 4], starts=time(9), ends=time(17), time_zone="UTC"
+    )
     # Rows only the admin lists, so every admin object URL names a real object.
     EmailOutbox.objects.create(
         notification=notification,
@@ -145,6 +181,7 @@ def build_world() -> World:
         topic=topic,
     )
     PostFanOut.objects.get_or_create(post=post)
+    MailServerPause.objects.create(server="smtp.authz.test", paused_until=now)
     Group.objects.create(name="authz group")
     staff_helper = UserFactory(username="authz_staff_helper")
     Authenticator.objects.create(
@@ -171,6 +208,8 @@ def build_world() -> World:
         "decision": decision,
         "sanction": sanctions["muted"],
         "notification": notification,
+        "report_hidden": report_hidden,
+        "conversation": conversation,
     }
     kwargs: dict[str, dict[str, Any]] = {
         "": {},
@@ -235,8 +274,15 @@ def post_data(route_key: str, world: World, actor: User | None) -> dict[str, Any
         "explanation": "Please share what helped you rather than judging.",
     }
     data: dict[str, dict[str, Any]] = {
-        "forum:new_topic": {"title": "A new small step today", "body": "Some words for a test."},
-        "forum:reply": {"body": "I hear you, and I am here."},
+        "forum:new_topic": {
+            "title": "A new small step today",
+            "body": "Some words for a test.",
+            "submission_token": str(uuid.uuid4()),
+        },
+        "forum:reply": {
+            "body": "I hear you, and I am here.",
+            "submission_token": str(uuid.uuid4()),
+        },
         "forum:edit_post": {"body": "Edited words.", "title": "An edited small step"},
         "forum:react": {"reaction": "hear:on"},
         "community:report_post": {"reason": ReportReason.UNSUPPORTIVE, "note": ""},
@@ -245,6 +291,17 @@ def post_data(route_key: str, world: World, actor: User | None) -> dict[str, Any
         "community:act_on_item": {"action": ModerationAction.HIDE, **decision},
         "community:edit_post": {"body": "Edited by a moderator.", **decision},
         "community:lift_sanction": decision,
+        "community:duty": {
+            "days": ["0", "1"],
+            "starts": "09:00",
+            "ends": "17:00",
+            "time_zone": "UTC",
+        },
+        "community:duty_on": {"hours": "2"},
+        "community:edit_safety_plan": {"warning_signs": "Edited warning signs."},
+        "community:message_team": {"body": "Could someone look at my post, please?"},
+        "community:conversation": {"body": "Thank you for checking in."},
+        "community:check_in": {"body": "Checking in: how are you doing today?"},
         "accounts:edit_profile": {"display_name": "quietlantern", "pronouns": "", "bio": "Hi."},
         "forum:notification_preferences": {
             **{kind.value: Delivery.NEVER for kind in NotificationKind},
