@@ -69,7 +69,7 @@ def _item_for(request: AuthenticatedRequest, post: Post) -> ReviewItem | None:
 @login_required
 def check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(
-        Post.objects.visible_to(request.user).select_related("author", "topic"), pk=pk
+        Post.objects.open_to(request.user).select_related("author", "topic"), pk=pk
     )
     if not permissions.can_check_in(request.user, post):
         # Members who may not check in see no such page: it would say the feature is there.

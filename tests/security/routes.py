@@ -61,6 +61,8 @@ class Route:
     allow: Allow = Allow.ANYONE
     # Writing something others read: muted members are refused (403).
     posting: bool = False
+    # A posting route whose page a muted member may still open (it says until when).
+    muted_may_open: bool = False
     # Targets on which even those the route serves are refused (403): a hidden post cannot be
     # edited, a waiting topic cannot be replied to or followed, and so on.
     refused_on: tuple[str, ...] = ()
@@ -162,7 +164,16 @@ ROUTES: dict[str, Route] = {
     ),
     # --- accounts -------------------------------------------------------------------------
     "accounts:profile": Route(Access.MEMBER, targets=("profile",)),
-    "accounts:edit_profile": Route(Access.MEMBER, writes=True),
+    # Where a suspended member lands once signed out: it reads who was paused from the session
+    # that signed them out, so anyone else is sent to the login page.
+    "accounts:paused": Route(
+        Access.PUBLIC,
+        answers=tuple(
+            ((who, method), 302) for who in ("anonymous", "signed_in") for method in ("GET", "POST")
+        ),
+    ),
+    # A display name, pronouns and bio are read by others: muted members may not change them.
+    "accounts:edit_profile": Route(Access.MEMBER, writes=True, posting=True, muted_may_open=True),
     # --- community ------------------------------------------------------------------------
     "community:guidelines": Route(Access.PUBLIC),
     "community:crisis": Route(Access.PUBLIC),
@@ -296,6 +307,7 @@ ROUTES.update(ALLAUTH_ROUTES)
 # without a name); registering a model means adding it here, so its routes are checked too.
 ADMIN_MODELS = (
     "account.emailaddress",
+    "accounts.accountmail",
     "accounts.user",
     "auth.group",
     "community.crisisresource",
@@ -329,8 +341,14 @@ ADMIN_SITE_ROUTES = (
 )
 ROUTES["admin:login"] = Route(
     Access.PUBLIC,
-    # The admin's login page for a signed-in member who is not staff explains they may not
-    # enter, and a POST without credentials shows the form again.
+    # The admin's login hands over to allauth (login, two-factor, rate limits): visitors are
+    # sent to /accounts/login/, and a signed-in member who is not staff is refused.
+    answers=(
+        (("anonymous", "GET"), 302),
+        (("anonymous", "POST"), 302),
+        (("signed_in", "GET"), 403),
+        (("signed_in", "POST"), 403),
+    ),
 )
 for _name in ADMIN_SITE_ROUTES:
     ROUTES[_name] = Route(Access.ADMIN, targets=("admin",))

@@ -23,7 +23,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import AccountMail, Role, User
 from community import services as community_services
 from community.models import (
     ModerationAction,
@@ -182,6 +182,9 @@ def build_world() -> World:
     )
     PostFanOut.objects.get_or_create(post=post)
     MailServerPause.objects.create(server="smtp.authz.test", paused_until=now)
+    AccountMail.objects.create(
+        to="authz@example.test", subject="Lantern: sent", body="", sent_at=now
+    )
     Group.objects.create(name="authz group")
     staff_helper = UserFactory(username="authz_staff_helper")
     Authenticator.objects.create(
@@ -302,7 +305,7 @@ def post_data(route_key: str, world: World, actor: User | None) -> dict[str, Any
         "community:message_team": {"body": "Could someone look at my post, please?"},
         "community:conversation": {"body": "Thank you for checking in."},
         "community:check_in": {"body": "Checking in: how are you doing today?"},
-        "accounts:edit_profile": {"display_name": "quietlantern", "pronouns": "", "bio": "Hi."},
+        "accounts:edit_profile": {"display_name": "QuietWillow", "pronouns": "", "bio": "Hi."},
         "forum:notification_preferences": {
             **{kind.value: Delivery.NEVER for kind in NotificationKind},
             "include_excerpt": "",
