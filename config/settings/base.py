@@ -224,6 +224,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: with no REDIS_URL, tasks run eagerly in-process (local development).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Redis through config.broker (kombu's transport, with a worker-stopping fault handled).
+CELERY_BROKER_TRANSPORT = "config.broker:Transport" if REDIS_URL else None
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
