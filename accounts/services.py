@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import dispatch, profile_version
+from .message_ids import stable_message_id
 from .models import AccountMail, Role, User
 
 
@@ -84,7 +85,12 @@ def deliver_account_mail(*, mail_id: int) -> str:
         if mail is None or mail.sent_at is not None or mail.failed_at is not None:
             return "already sent"
         message = EmailMultiAlternatives(
-            mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to]
+            mail.subject,
+            mail.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [mail.to],
+            # A resend after a lost reply from the mail server is recognisable as the same email.
+            headers={"Message-ID": stable_message_id(kind="account-mail", ids=[mail.pk])},
         )
         if mail.html and mail.body:
             message.attach_alternative(mail.html, "text/html")

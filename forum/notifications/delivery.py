@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.message_ids import stable_message_id
 from accounts.models import User
 from forum import rendering
 from forum.models import Status
@@ -147,15 +148,19 @@ def build_message(
     unsubscribe_kind: str | None,
     subject: str = SUBJECT,
     connection: BaseEmailBackend | None = None,
+    outbox_ids: list[int] | None = None,
 ) -> EmailMultiAlternatives:
     """A plain-text + HTML email with a neutral subject and a one-click unsubscribe (none
-    when `unsubscribe_kind` is None: urgent alerts)."""
+    when `unsubscribe_kind` is None: urgent alerts). An email about `outbox_ids` has the same
+    Message-ID on every attempt (accounts.message_ids)."""
     context = {
         **context,
         "site_url": settings.SITE_URL,
         "preferences_url": _absolute(reverse("forum:notification_preferences")),
     }
     headers = {"Auto-Submitted": "auto-generated"}
+    if outbox_ids:
+        headers["Message-ID"] = stable_message_id(kind="outbox", ids=outbox_ids)
     if unsubscribe_kind is not None:
         token = unsubscribe_token(user=recipient, kind=unsubscribe_kind)
         unsubscribe_url = _absolute(reverse("forum:unsubscribe", kwargs={"token": token}))
@@ -268,6 +273,7 @@ def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> st
                     unsubscribe_kind=None,
                     subject=URGENT_SUBJECT,
                     connection=connection,
+                    outbox_ids=[r.pk for r in owed],
                 )
             else:
                 message = build_message(
@@ -280,6 +286,7 @@ def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> st
                     },
                     unsubscribe_kind=lead.kind,
                     connection=connection,
+                    outbox_ids=[r.pk for r in owed],
                 )
             _send(message, connection)
             sent.append(([r.pk for r in owed], [r.pk for r in rows if r not in owed], now))
@@ -458,6 +465,7 @@ def _send_digest(*, user_id: int) -> str:
             template="digest",
             context={"groups": groups, "excerpts": _excerpts(owed, recipient)},
             unsubscribe_kind=DIGEST_TOKEN_KIND,
+            outbox_ids=[r.pk for r in owed],
         ).send()
         now = timezone.now()
         EmailOutbox.objects.filter(pk__in=[r.pk for r in owed]).update(

@@ -45,6 +45,20 @@ def test_delivering_twice_sends_once_and_erases_the_link():
     assert row.sent_at is not None and row.body == "" and row.html == ""
 
 
+def test_an_account_mail_sent_again_after_a_lost_reply_has_the_same_message_id():
+    # The worker died after the mail server took the email and before sent_at was committed:
+    # the second copy is recognisable as the same email (accounts.message_ids).
+    row = services.queue_account_mail(message=message())
+    other = services.queue_account_mail(message=message("sam@example.test"))
+    saved = AccountMail.objects.filter(pk=row.pk).values("body", "html").get()
+    assert tasks.send_account_mail.apply(args=[row.pk]).get() == "sent"
+    AccountMail.objects.filter(pk=row.pk).update(sent_at=None, **saved)
+    assert tasks.send_account_mail.apply(args=[row.pk]).get() == "sent"
+    assert tasks.send_account_mail.apply(args=[other.pk]).get() == "sent"
+    first, again, third = (sent.message()["Message-ID"] for sent in mail.outbox)
+    assert first == again != third
+
+
 def test_a_mail_server_failure_is_counted_and_the_last_attempt_marks_it_failed(
     monkeypatch, settings
 ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import timedelta
 from unittest import mock
@@ -10,6 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from accounts.message_ids import stable_message_id
 from accounts.models import Role
 from forum import services
 from forum.models import (
@@ -310,3 +312,34 @@ def test_an_urgent_alert_says_it_is_urgent_and_has_no_unsubscribe(run_on_commit,
     assert "MRKURGENT" not in everything
     assert post.author.username not in everything
     assert "cannot be turned off by a link" in message.body
+
+
+# --- a resend is recognisable as the same email ----------------------------------------------
+
+
+def test_an_email_sent_again_after_a_lost_reply_has_the_same_message_id(mail_server, owed_emails):
+    # The mail server took the email but its "250" never arrived (the worker died): the row
+    # stays pending and is sent again. Both copies carry one Message-ID, so the member's mail
+    # system can show it once; a different email has its own.
+    ids = owed_emails(2)
+    assert delivery.deliver(outbox_id=ids[0]) == "sent"
+    EmailOutbox.objects.filter(pk=ids[0]).update(status=OutboxStatus.PENDING, sent_at=None)
+    assert delivery.deliver(outbox_id=ids[0]) == "sent"
+    assert delivery.deliver(outbox_id=ids[1]) == "sent"
+
+    first, again, other = (message.message()["Message-ID"] for message in mail_server.taken)
+    assert first == again
+    assert other != first
+    assert first == stable_message_id(kind="outbox", ids=[ids[0]])
+
+
+def test_message_ids_are_keyed_and_name_the_site(settings):
+    settings.SITE_URL = "https://lantern.example.org"
+    one = stable_message_id(kind="outbox", ids=[12, 7])
+    assert one == stable_message_id(kind="outbox", ids=[7, 12])
+    # A keyed digest: it says nothing about row ids or how much mail the site sends.
+    assert re.fullmatch(r"<[0-9a-f]{32}@lantern\.example\.org>", one)
+    assert one != stable_message_id(kind="outbox", ids=[7])
+    assert one != stable_message_id(kind="account-mail", ids=[7, 12])
+    settings.SECRET_KEY = "another key entirely, as on another site"
+    assert one != stable_message_id(kind="outbox", ids=[7, 12])
