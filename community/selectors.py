@@ -101,8 +101,16 @@ def reporters_towards_hiding(post: Post) -> list[User]:
         .filter(post_id=post.pk)
         .exclude(reason__in=[ReportReason.AT_RISK, ReportReason.APPEAL])
     )
+    # The columns community.standing weighs each reporter by, and nothing else.
     return list(
-        User.objects.filter(pk__in=counting.values("reporter_id")).only("role", "is_superuser")
+        User.objects.filter(pk__in=counting.values("reporter_id")).only(
+            "role",
+            "is_superuser",
+            "date_joined",
+            "approved_post_count",
+            "muted_until",
+            "suspended_until",
+        )
     )
 
 

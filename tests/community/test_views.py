@@ -26,7 +26,7 @@ from community.models import (
     Sanction,
 )
 from forum.models import Notification, NotificationKind, Post
-from tests.factories import UserFactory, make_reply, make_topic
+from tests.factories import UserFactory, established_member, make_reply, make_topic
 
 CRISIS_TEXT = "Tonight I just want to end my life."
 
@@ -164,7 +164,10 @@ def test_claiming_an_item_someone_else_claimed_is_refused(client, scene, moderat
         {"claim": "1"},
         follow=True,
     )
-    assert "is already working on this item" in response.content.decode()
+    assert (
+        f"{moderator.public_name} is working on this item. Take it over first if you need to "
+        "act on it." in response.content.decode()
+    )
     assert ReviewItem.objects.get(pk=scene["item"].pk).claimed_by == moderator
 
 
@@ -539,7 +542,7 @@ def test_a_burst_of_twenty_reporters_is_all_recorded_in_one_item_with_one_alert(
     client, moderator, django_capture_on_commit_callbacks
 ):
     post = make_reply(topic=make_topic())
-    reporters = [UserFactory() for _ in range(20)]
+    reporters = [established_member() for _ in range(20)]
     thanked_as_already_looking = 0
     for number, reporter in enumerate(reporters):
         # Every other member says someone may be at risk; the others' reports hide the post.
@@ -569,7 +572,7 @@ def test_a_post_hidden_by_reports_shows_its_report_form_to_members_who_could_see
     earlier = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            services.report_post(reporter=UserFactory(), post=post, reason=ReportReason.SPAM)
+            services.report_post(reporter=established_member(), post=post, reason=ReportReason.SPAM)
     assert Post.objects.get(pk=post.pk).status == "hidden"
     client.force_login(earlier)
     url = reverse("community:report_post", kwargs={"pk": post.pk})
@@ -590,7 +593,7 @@ def test_twenty_members_reporting_at_once_through_the_site_are_all_recorded(mode
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
     post = make_reply(topic=make_topic())
-    reporters = [UserFactory() for _ in range(20)]
+    reporters = [established_member() for _ in range(20)]
     barrier = threading.Barrier(len(reporters))
     statuses: list[int] = []
     errors: list[BaseException] = []

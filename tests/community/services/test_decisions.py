@@ -13,7 +13,13 @@ from community.models import (
     ReviewStatus,
 )
 from forum.models import Category, NotificationKind, Status, Topic
-from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
+from tests.factories import (
+    CategoryFactory,
+    UserFactory,
+    established_member,
+    make_reply,
+    make_topic,
+)
 
 
 def test_hiding_writes_one_log_row_explains_to_the_author_and_thanks_reporters(
@@ -81,7 +87,7 @@ def test_each_post_action_does_what_it_says(
 def test_keeping_an_auto_hidden_post_publishes_it_again(
     reported_post, moderator, notes_for, reported_item
 ):
-    item = reported_item(reported_post, [UserFactory() for _ in range(3)])
+    item = reported_item(reported_post, [established_member() for _ in range(3)])
     reported_post.refresh_from_db()
     assert reported_post.status == Status.HIDDEN
     services.act_on_item(

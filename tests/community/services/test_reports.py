@@ -24,7 +24,13 @@ from community.models import (
 )
 from forum.models import Notification, NotificationKind, Post, Status, Topic
 from forum.services import create_reply, create_topic
-from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
+from tests.factories import (
+    CategoryFactory,
+    UserFactory,
+    established_member,
+    make_reply,
+    make_topic,
+)
 
 CRISIS_TEXT = "I can't do this any more. I keep thinking about ending it all."
 
@@ -171,7 +177,7 @@ def test_twenty_members_reporting_at_once_make_one_item_and_twenty_reports():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
     post = make_reply(topic=make_topic())
-    reporters = [UserFactory() for _ in range(20)]
+    reporters = [established_member() for _ in range(20)]
     barrier = threading.Barrier(len(reporters))
     errors: list[BaseException] = []
 
