@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from allauth.mfa.models import Authenticator
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -655,3 +656,41 @@ def test_a_new_members_crisis_post_waits_at_the_top_and_the_item_page_says_why(
     assert "In the queue because of: crisis language; first posts." in page
     queue = client.get(reverse("community:queue")).content.decode()
     assert "Crisis language; First posts" in queue
+
+
+# --- taking over an item another moderator claimed ---------------------------------------------
+
+
+def test_taking_over_is_a_post_that_moves_the_claim_and_says_it_is_logged(client, scene, moderator):
+    services.claim_item(moderator=moderator, item=scene["item"])
+    other = UserFactory(role=Role.MODERATOR)
+    client.force_login(other)
+    url = reverse("community:take_over_item", kwargs={"pk": scene["item"].pk})
+    assert client.get(url).status_code == 405
+    assert ReviewItem.objects.get(pk=scene["item"].pk).claimed_by == moderator
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == scene["item"].get_absolute_url()
+    assert "The hand-over is in the moderation log." in response.content.decode()
+    assert ReviewItem.objects.get(pk=scene["item"].pk).claimed_by == other
+    log = ModerationLog.objects.get(action=ModerationAction.TAKE_OVER)
+    assert (log.actor, log.target_user) == (other, moderator)
+
+
+def test_the_take_over_form_is_shown_only_when_the_flag_says_so(rf, scene, moderator):
+    services.claim_item(moderator=moderator, item=scene["item"])
+    item = ReviewItem.objects.select_related("claimed_by").get(pk=scene["item"].pk)
+    request = rf.get("/")
+    shown = render_to_string(
+        "community/moderation/_take_over.html",
+        {"item": item, "can_take_over": True},
+        request=request,
+    )
+    assert reverse("community:take_over_item", kwargs={"pk": item.pk}) in shown
+    assert ">Take over this item</button>" in shown
+    assert f"Only {moderator.public_name} can act on it" in shown
+    hidden = render_to_string(
+        "community/moderation/_take_over.html",
+        {"item": item, "can_take_over": False},
+        request=request,
+    )
+    assert "Take over" not in hidden
