@@ -105,8 +105,9 @@ def _check_may_work_on(*, moderator: User, item: ReviewItem) -> None:
     """The rules every change to an item follows, each refused with why (item locked)."""
     _check_moderator(moderator=moderator, item=item)
     if permissions.is_claimed_by_someone_else(moderator, item):
-        assert item.claimed_by is not None
-        raise ModerationError(TAKE_OVER_FIRST.format(name=item.claimed_by.public_name))
+        holder = item.claimed_by
+        name = holder.public_name if holder is not None else "Another moderator"
+        raise ModerationError(TAKE_OVER_FIRST.format(name=name))
 
 
 @transaction.atomic
