@@ -97,6 +97,11 @@ class User(AbstractUser):
         return self.role in MODERATING_ROLES or self.is_superuser
 
     @property
+    def is_admin(self) -> bool:
+        """Admins (and superusers) decide about the team itself, such as sanctions on it."""
+        return self.role == Role.ADMIN or self.is_superuser
+
+    @property
     def is_peer_specialist(self) -> bool:
         return self.role == Role.PEER_SPECIALIST
 

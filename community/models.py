@@ -373,13 +373,15 @@ class ModerationReason(models.TextChoices):
     # Written by the system only.
     REPORTED = "reported", "Reported by members (automatic)"
     EXPIRED = "expired", "The sanction's time ended (automatic)"
+    # Written when a moderator takes over an item another moderator had claimed.
+    HANDOVER = "handover", "Taken over from another moderator"
 
 
 # Reasons a moderator can choose; the automatic ones are the system's.
 MODERATOR_REASONS = [
     c
     for c in ModerationReason.choices
-    if c[0] not in (ModerationReason.REPORTED, ModerationReason.EXPIRED)
+    if c[0] not in (ModerationReason.REPORTED, ModerationReason.EXPIRED, ModerationReason.HANDOVER)
 ]
 
 
@@ -396,6 +398,8 @@ class ModerationAction(models.TextChoices):
     MUTE = "mute", "Mute (can read, cannot post)"
     SUSPEND = "suspend", "Suspend (cannot log in)"
     LIFT = "lift", "Lift a sanction"
+    # A moderator took over an item another had claimed (the log names both).
+    TAKE_OVER = "take_over", "Take over the item"
     # Written by the system, not chosen by a moderator.
     AUTO_HIDE = "auto_hide", "Hidden automatically after reports"
     EXPIRE = "expire", "Sanction ended"

@@ -1,6 +1,9 @@
 """Pure checks of who may report, moderate and read moderation decisions.
 
-"Is a moderator" is `accounts.models.User.is_moderator`, never restated here.
+"Is a moderator" is `accounts.models.User.is_moderator` and "is an admin" `User.is_admin`,
+never restated here. The rules moderators cannot bend (a claim is the claimer's, nobody decides
+about their own post, sanctions on the team are for admins, a sanctioned moderator pauses) are
+written once each below; the services check the same predicates and say why they refuse.
 """
 
 from __future__ import annotations
@@ -41,8 +44,14 @@ def can_report_post(user: User, post: Post, *, item: ReviewItem | None) -> bool:
 
 
 def can_moderate(user: User) -> bool:
-    """Moderators and admins work the review queue."""
-    return user.is_authenticated and user.is_moderator
+    """Moderators and admins work the review queue, unless a mute or suspension is in force on
+    them: until it ends, moderation pages answer them as they answer any member."""
+    return (
+        user.is_authenticated
+        and user.is_moderator
+        and not user.is_muted()
+        and not user.is_suspended()
+    )
 
 
 def needs_two_factor_setup(user: User) -> bool:
@@ -53,9 +62,30 @@ def needs_two_factor_setup(user: User) -> bool:
     )
 
 
+def is_about_own_post(user: User, item: ReviewItem) -> bool:
+    """`item` is about a post `user` wrote: another moderator decides on it."""
+    return item.post.author_id == user.pk
+
+
+def is_claimed_by_someone_else(user: User, item: ReviewItem) -> bool:
+    """Another moderator is working on `item`: only they act on it, until it is taken over."""
+    return item.claimed_by_id is not None and item.claimed_by_id != user.pk
+
+
+def can_act_on_item(user: User, item: ReviewItem) -> bool:
+    """A moderator may decide on (or edit the post of) an open item about someone else's post
+    that nobody else is working on."""
+    return (
+        can_moderate(user)
+        and item.status == ReviewStatus.OPEN
+        and not is_about_own_post(user, item)
+        and not is_claimed_by_someone_else(user, item)
+    )
+
+
 def can_claim_item(user: User, item: ReviewItem) -> bool:
-    """A moderator may claim an item nobody is working on."""
-    return can_moderate(user) and item.claimed_by_id is None
+    """A moderator may claim an item nobody is working on, unless it is about their own post."""
+    return can_moderate(user) and item.claimed_by_id is None and not is_about_own_post(user, item)
 
 
 def can_release_item(user: User, item: ReviewItem) -> bool:
@@ -63,14 +93,40 @@ def can_release_item(user: User, item: ReviewItem) -> bool:
     return can_moderate(user) and item.claimed_by_id == user.pk
 
 
+def can_take_over_item(user: User, item: ReviewItem) -> bool:
+    """A moderator may take over an open item another moderator is working on (logged), unless
+    it is about their own post."""
+    return (
+        can_moderate(user)
+        and item.status == ReviewStatus.OPEN
+        and is_claimed_by_someone_else(user, item)
+        and not is_about_own_post(user, item)
+    )
+
+
+def is_team_member(member: User) -> bool:
+    """Moderators, admins and peer specialists: the people members trust with their care."""
+    return member.is_moderator or member.is_peer_specialist
+
+
+def can_sanction_member(user: User, member: User) -> bool:
+    """A moderator may warn, mute or suspend (and lift a mute or suspension on) someone other
+    than themselves; when that someone moderates or is a peer specialist, only an admin may."""
+    return (
+        can_moderate(user)
+        and member.pk != user.pk
+        and (user.is_admin or not is_team_member(member))
+    )
+
+
 def can_lift_sanction(user: User, sanction: Sanction) -> bool:
-    """A moderator may lift a sanction that is still in force."""
-    return can_moderate(user) and sanction.is_active
+    """A moderator may lift a sanction still in force that they could have given."""
+    return can_sanction_member(user, sanction.user) and sanction.is_active
 
 
 def can_read_decision(user: User, log: ModerationLog) -> bool:
     """The member a decision is about reads its explanation; moderators read every one."""
-    return user.is_authenticated and (log.target_user_id == user.pk or user.is_moderator)
+    return user.is_authenticated and (log.target_user_id == user.pk or can_moderate(user))
 
 
 def can_request_review(user: User, log: ModerationLog) -> bool:

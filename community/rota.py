@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from accounts.models import Role, User
+from accounts.models import User
 
 from .models import DutyOverride, DutyRota
 from .selectors import moderators
@@ -105,15 +105,11 @@ def moderators_on_duty(*, now: datetime) -> list[User]:
     return sorted(on_duty, key=lambda user: user.pk)
 
 
-def _is_admin(user: User) -> bool:
-    return user.role == Role.ADMIN or user.is_superuser
-
-
 def alert_recipients(*, stage: int, now: datetime) -> list[User]:
     """Who the urgent alert of escalation `stage` reaches at `now`: the moderators on duty
     (every moderator when nobody is), then every moderator, then admins as well."""
     everyone = list(moderators())
-    team = [user for user in everyone if not _is_admin(user)]
+    team = [user for user in everyone if not user.is_admin]
     if stage >= ADMINS_TOO:
         return everyone
     on_duty = moderators_on_duty(now=now)

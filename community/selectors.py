@@ -53,12 +53,16 @@ def current_guidelines() -> Guidelines | None:
 
 
 def moderators() -> QuerySet[User]:
-    """Every active member who moderates and is not suspended, in a stable order."""
-    # The query form of User.is_moderator: both read accounts.models.MODERATING_ROLES.
+    """Every active member who moderates and is not muted or suspended, in a stable order."""
+    # The query form of User.is_moderator: both read accounts.models.MODERATING_ROLES. Like
+    # permissions.can_moderate, it leaves out a moderator whose mute is in force: an alert
+    # would send them to pages that answer them 404.
     moderates = Q(role__in=MODERATING_ROLES) | Q(is_superuser=True)
+    now = timezone.now()
     return (
         User.objects.filter(moderates, is_active=True)
-        .exclude(suspended_until__gt=timezone.now())
+        .exclude(suspended_until__gt=now)
+        .exclude(muted_until__gt=now)
         .order_by("pk")
     )
 
@@ -101,8 +105,16 @@ def reporters_towards_hiding(post: Post) -> list[User]:
         .filter(post_id=post.pk)
         .exclude(reason__in=[ReportReason.AT_RISK, ReportReason.APPEAL])
     )
+    # The columns community.standing weighs each reporter by, and nothing else.
     return list(
-        User.objects.filter(pk__in=counting.values("reporter_id")).only("role", "is_superuser")
+        User.objects.filter(pk__in=counting.values("reporter_id")).only(
+            "role",
+            "is_superuser",
+            "date_joined",
+            "approved_post_count",
+            "muted_until",
+            "suspended_until",
+        )
     )
 
 

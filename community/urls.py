@@ -40,3 +40,8 @@ urlpatterns += [
     path("p/<int:pk>/check-in/", conversation_views.check_in, name="check_in"),
     path("moderation/messages/", conversation_views.team_inbox, name="team_inbox"),
 ]
+
+# Rules moderators cannot bend: taking over an item another moderator claimed, logged.
+urlpatterns += [
+    path("moderation/items/<int:pk>/take-over/", views.take_over, name="take_over_item"),
+]

@@ -157,10 +157,12 @@ def decision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def moderator_required(view):
-    """Signed in, a moderator, and (where required) with two-factor authentication set up.
+    """Signed in, a moderator with no mute or suspension in force, and (where required) with
+    two-factor authentication set up.
 
     Every moderation page answers a member who does not moderate like a page that does not
-    exist, whatever the id: /moderation/items/<pk>/ existing would say a post was reported.
+    exist, whatever the id: /moderation/items/<pk>/ existing would say a post was reported. A
+    moderator who is muted gets the same answer until the mute ends (`can_moderate`).
     """
 
     @wraps(view)
@@ -352,3 +354,21 @@ def log(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request, "community/moderation/log.html", {"page_obj": page, "entries": page.object_list}
     )
+
+
+# --- taking over an item another moderator claimed -----------------------------------------
+
+
+@moderator_required
+@require_POST
+def take_over(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = _moderated_item(pk)
+    try:
+        services.take_over_item(moderator=request.user, item=found)
+    except services.ModerationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, "You are working on this item now. The hand-over is in the moderation log."
+        )
+    return redirect(found)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import User
 from forum import services
@@ -57,3 +60,10 @@ def make_topic(
 
 def make_reply(*, topic: Topic, author: User | None = None, body: str = "I hear you.") -> Post:
     return services.create_reply(author=author or UserFactory(), topic=topic, body=body)
+
+
+def established_member(**fields) -> User:
+    """A member whose reports weigh in full towards hiding a post (community/standing.py):
+    joined a month ago, with posts published. UserFactory's members joined a moment ago."""
+    fields.setdefault("date_joined", timezone.now() - timedelta(days=30))
+    return UserFactory(**fields)

@@ -6,7 +6,7 @@ are re-exported here. The modules import each other and never this package, so t
 
 from .alerts import realert_unclaimed_at_risk, send_queue_summary
 from .appeals import request_review
-from .decisions import act_on_item, actions_for, claim_item
+from .decisions import act_on_item, actions_for, claim_item, take_over_item
 from .duty import go_off_duty, go_on_duty, save_rota
 from .errors import AlreadyReported, ModerationError
 from .guidelines import save_guidelines
@@ -41,6 +41,7 @@ __all__ = [
     "send_queue_summary",
     "sweep_unfolded_reports",
     "sweep_unreviewed_posts",
+    "take_over_item",
 ]
 from .conversations import check_in, reply_to_conversation, start_conversation
 

@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from community import permissions
 from community.models import (
     MODERATOR_REASONS,
     ModerationAction,
     ModerationLog,
+    ModerationReason,
     Report,
     ReportReason,
     ReviewItem,
@@ -26,7 +28,7 @@ from forum.notifications.api import notify
 from .errors import ModerationError
 from .moderation_log import explain_decision, write_log
 from .reports import recount_review_item
-from .sanctions import apply_sanction
+from .sanctions import SANCTION_ROLE_REFUSAL, apply_sanction
 
 REPORT_CLOSED_MESSAGE = (
     "Thank you, we reviewed your report. Reports like yours are how this community stays kind "
@@ -64,31 +66,93 @@ STATUS_AFTER: dict[str, Status] = {
 }
 
 
+# Actions that warn, mute or suspend the post's author: the rules on sanctions apply to them.
+SANCTIONING_ACTIONS = (ModerationAction.WARN, ModerationAction.MUTE, ModerationAction.SUSPEND)
+
+MODERATION_PAUSED = (
+    "Moderation is paused for your account while a mute or suspension is in force. It comes "
+    "back by itself when that ends."
+)
+OWN_POST = (
+    "This item is about your own post, so another moderator will decide on it. Nothing was changed."
+)
+TAKE_OVER_FIRST = "{name} is working on this item. Take it over first if you need to act on it."
+
+
 def actions_for(post: Post) -> list[str]:
     """The actions ITEM_ACTIONS allows on a post in `post`'s status, in the order listed."""
     return [action for action, statuses in ITEM_ACTIONS.items() if post.status in statuses]
 
 
+def _locked_item(item: ReviewItem) -> ReviewItem:
+    # The claim is read under the row lock, so two moderators never both pass the checks.
+    return (
+        ReviewItem.objects.select_for_update(of=("self",))
+        .select_related("claimed_by", "post")
+        .get(pk=item.pk)
+    )
+
+
+def _check_moderator(*, moderator: User, item: ReviewItem) -> None:
+    """`moderator` may moderate now, and `item` is not about their own post."""
+    if not permissions.can_moderate(moderator):
+        raise ModerationError(MODERATION_PAUSED)
+    if permissions.is_about_own_post(moderator, item):
+        raise ModerationError(OWN_POST)
+
+
+def _check_may_work_on(*, moderator: User, item: ReviewItem) -> None:
+    """The rules every change to an item follows, each refused with why (item locked)."""
+    _check_moderator(moderator=moderator, item=item)
+    if permissions.is_claimed_by_someone_else(moderator, item):
+        holder = item.claimed_by
+        name = holder.public_name if holder is not None else "Another moderator"
+        raise ModerationError(TAKE_OVER_FIRST.format(name=name))
+
+
 @transaction.atomic
 def claim_item(*, moderator: User, item: ReviewItem, claim: bool = True) -> ReviewItem:
     """`item` is claimed by `moderator` (or released by them), so two moderators never work
-    the same item."""
-    item = (
-        ReviewItem.objects.select_for_update(of=("self",))
-        .select_related("claimed_by")
-        .get(pk=item.pk)
-    )
+    the same item; an item someone else holds is theirs until it is taken over."""
+    item = _locked_item(item)
+    _check_may_work_on(moderator=moderator, item=item)
     if claim:
-        holder = item.claimed_by
-        if holder is not None and holder.pk != moderator.pk:
-            raise ModerationError(f"{holder.public_name} is already working on this item.")
         item.claimed_by = moderator
         item.claimed_at = timezone.now()
-    elif item.claimed_by_id == moderator.pk:
+    else:
         item.claimed_by = None
         item.claimed_at = None
     item.save(update_fields=["claimed_by", "claimed_at"])
     return item
+
+
+@transaction.atomic
+def take_over_item(*, moderator: User, item: ReviewItem) -> ModerationLog:
+    """`moderator` holds the claim on `item` that another moderator held, and one log row
+    names them both (actor and target), so the hand-over is never silent."""
+    item = _locked_item(item)
+    holder = item.claimed_by
+    if item.status != ReviewStatus.OPEN:
+        raise ModerationError("This item is already resolved, so there is nothing to take over.")
+    if holder is None or holder.pk == moderator.pk:
+        raise ModerationError(
+            "Nobody else is working on this item, so there is nothing to take over. You can "
+            "claim it instead."
+        )
+    _check_moderator(moderator=moderator, item=item)
+    item.claimed_by = moderator
+    item.claimed_at = timezone.now()
+    item.save(update_fields=["claimed_by", "claimed_at"])
+    # Named by the row's actor and target (moderators only read the log); no post, so the row
+    # is never offered to anyone as a decision to contest.
+    return write_log(
+        actor=moderator,
+        action=ModerationAction.TAKE_OVER,
+        target_user=holder,
+        reason=ModerationReason.HANDOVER,
+        explanation="Took over this item from the moderator who had claimed it.",
+        item=item,
+    )
 
 
 def _close_reports(*, item: ReviewItem, now: datetime) -> int:
@@ -181,9 +245,14 @@ def act_on_item(
 ) -> ModerationLog:
     """The action is done, exactly one moderation log row says who, what, why and when, the
     item is resolved, the author has a kind explanation and the reporters a closure note."""
-    item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+    item = _locked_item(item)
+    _check_may_work_on(moderator=moderator, item=item)
     post = Post.objects.select_related("topic", "author").get(pk=item.post_id)
     _check_decision(post=post, action=action, reason=reason, explanation=explanation)
+    if action in SANCTIONING_ACTIONS and not permissions.can_sanction_member(
+        moderator, post.author
+    ):
+        raise ModerationError(SANCTION_ROLE_REFUSAL)
     now = timezone.now()
     was_hidden = post.status == Status.HIDDEN
     _carry_out(

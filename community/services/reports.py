@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from community import standing
 from community.models import (
     MEMBER_REPORT_REASONS,
     REASON_WEIGHTS,
@@ -43,8 +44,6 @@ FOLD_REPORT_TASK = "community.fold_report"
 # A fold task normally runs within a second of the report; one still unfolded after this was
 # lost with its broker message (a Redis restart, a worker that never ran it).
 REPORT_FOLD_GRACE = timedelta(seconds=60)
-# Reports by this many different members hide a post until a moderator looks.
-AUTO_HIDE_REPORTERS = 3
 # Safety weighs on the score beyond the report reasons; a waiting post is worth a look too.
 CRISIS_LANGUAGE_WEIGHT = 5
 NEEDS_APPROVAL_WEIGHT = 1
@@ -123,12 +122,14 @@ def recount_review_item(*, item: ReviewItem) -> None:
 def _maybe_auto_hide(item: ReviewItem, post: Post) -> None:
     if item.auto_hidden_at is not None or post.status != Status.PUBLISHED:
         return
-    reporters = reporters_towards_hiding(post)
-    if len(reporters) < AUTO_HIDE_REPORTERS and not any(r.is_moderator for r in reporters):
+    # Weighed by each reporter's standing (community/standing.py): accounts made a minute ago
+    # never hide a post by themselves, however many there are.
+    now = timezone.now()
+    if not standing.hides(standing.standings(reporters_towards_hiding(post)), now=now):
         return
     forum_services.set_post_status(post=post, status=Status.HIDDEN)
     post.status = Status.HIDDEN
-    item.auto_hidden_at = timezone.now()
+    item.auto_hidden_at = now
     log = write_log(
         actor=None,
         action=ModerationAction.AUTO_HIDE,
@@ -162,8 +163,9 @@ def _reopen(item: ReviewItem) -> None:
 @transaction.atomic
 def fold_report(*, report_id: int) -> ReviewItem | None:
     """The report's post has one review item whose reasons, report count, score and priority
-    include every open report; reported by 3 members (or 1 moderator) the post is hidden;
-    an at-risk item has alerted every moderator. Safe to run twice."""
+    include every open report; once the reports weigh enough (community.standing: members by
+    their standing, a moderator at once) the post is hidden; an at-risk item has alerted every
+    moderator, whatever the reports weigh. Safe to run twice."""
     report = (
         Report.objects.select_related("post", "post__topic", "post__author")
         .filter(pk=report_id)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from community import permissions
 from community.models import (
     MODERATOR_REASONS,
     ModerationAction,
@@ -23,10 +24,42 @@ from .moderation_log import explain_decision, write_log
 # The beat task lifts this many per run; a longer backlog is finished by the next runs.
 EXPIRY_BATCH = 500
 
+SANCTION_SELF_REFUSAL = (
+    "You can't warn, mute or suspend yourself. If you need a break from moderating, you can go "
+    "off duty."
+)
+SANCTION_ROLE_REFUSAL = (
+    "Only an admin can warn, mute or suspend a moderator or a peer specialist. Nothing was "
+    "changed; please ask an admin if it is needed."
+)
+LIFT_SELF_REFUSAL = (
+    "You can't lift your own mute or suspension. It ends by itself at the time shown, or an "
+    "admin can lift it sooner."
+)
+LIFT_ROLE_REFUSAL = (
+    "Only an admin can lift a mute or suspension on a moderator or a peer specialist. Nothing "
+    "was changed."
+)
+
+
+def _check_may_sanction(*, moderator: User, member: User, lifting: bool) -> None:
+    """`moderator` may give (or lift) a sanction on `member`, or is told why not."""
+    if permissions.can_sanction_member(moderator, member):
+        return
+    if member.pk == moderator.pk:
+        raise ModerationError(LIFT_SELF_REFUSAL if lifting else SANCTION_SELF_REFUSAL)
+    if not permissions.can_moderate(moderator):
+        raise ModerationError(
+            "Moderation is paused for your account while a mute or suspension is in force."
+        )
+    raise ModerationError(LIFT_ROLE_REFUSAL if lifting else SANCTION_ROLE_REFUSAL)
+
 
 def apply_sanction(*, moderator: User, user: User, kind: str, until: datetime) -> Sanction:
     """`user` has a `kind` sanction until `until`, and their account says so (unlogged: the
-    caller writes the log row that explains it)."""
+    caller writes the log row that explains it). Nobody sanctions themselves, and only admins
+    sanction moderators and peer specialists."""
+    _check_may_sanction(moderator=moderator, member=user, lifting=False)
     sanction = Sanction.objects.create(user=user, kind=kind, ends_at=until, created_by=moderator)
     sync_sanctions(user=user)
     return sanction
@@ -54,6 +87,7 @@ def lift_sanction(
 ) -> ModerationLog:
     """The sanction no longer applies, one log row records it, and the member is told."""
     sanction = Sanction.objects.select_for_update().select_related("user").get(pk=sanction.pk)
+    _check_may_sanction(moderator=moderator, member=sanction.user, lifting=True)
     if reason not in dict(MODERATOR_REASONS):
         raise ModerationError("Please choose the reason.")
     if not explanation.strip():

@@ -365,6 +365,23 @@ REPORTS_PER_DAY = 20
 # each this many minutes: every moderator, then the admins too (community/services/alerts.py).
 AT_RISK_REALERT_MINUTES = 15
 
+# Moderation: how much a report weighs towards hiding a post before a moderator looks
+# (community/standing.py; docs/security.md has a worked example). Reports weighing
+# AUTO_HIDE_THRESHOLD together hide the post; a moderator's report weighs the whole threshold.
+# A newcomer (an account younger than AUTO_HIDE_NEW_ACCOUNT_HOURS, or one with no published
+# post and no upheld report) weighs AUTO_HIDE_NEWCOMER_WEIGHT, and all newcomers together at
+# most AUTO_HIDE_NEWCOMERS_MAX, which must stay below the threshold so that accounts made for
+# the purpose never hide a post by themselves. Other members weigh AUTO_HIDE_MEMBER_WEIGHT,
+# plus AUTO_HIDE_UPHELD_BONUS for each report of theirs a moderator upheld, up to
+# AUTO_HIDE_MEMBER_MAX. "Someone may be at risk" reports never count towards hiding.
+AUTO_HIDE_THRESHOLD = 3
+AUTO_HIDE_NEW_ACCOUNT_HOURS = 24
+AUTO_HIDE_NEWCOMER_WEIGHT = 0.25
+AUTO_HIDE_NEWCOMERS_MAX = 1
+AUTO_HIDE_MEMBER_WEIGHT = 1
+AUTO_HIDE_UPHELD_BONUS = 0.25
+AUTO_HIDE_MEMBER_MAX = 1.5
+
 # How often a member may publish or change things (accounts/rate_limits.py): action ->
 # (members, new members), in django-ratelimit's rate syntax ("6/m", "10/h", "5/10m").
 # A member is new for NEW_MEMBER_DAYS after joining. False turns the limits off (test settings);

@@ -159,3 +159,97 @@ def test_every_member_may_message_the_team_and_only_moderators_see_its_inbox(mod
     assert permissions.can_see_team_inbox(moderator)
     assert not permissions.can_see_team_inbox(member)
     assert not permissions.can_see_team_inbox(UserFactory(role=Role.PEER_SPECIALIST))
+
+
+# --- rules moderators cannot bend ------------------------------------------------------------
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(role=Role.ADMIN)
+
+
+def test_a_claimed_item_is_acted_on_by_its_claimer_and_taken_over_by_anyone_else(item, moderator):
+    other = UserFactory(role=Role.MODERATOR)
+    assert permissions.can_act_on_item(moderator, item)
+    assert permissions.can_act_on_item(other, item)
+    assert not permissions.can_take_over_item(other, item)
+    item.claimed_by = moderator
+    assert permissions.can_act_on_item(moderator, item)
+    assert not permissions.can_take_over_item(moderator, item)
+    assert not permissions.can_act_on_item(other, item)
+    assert permissions.can_take_over_item(other, item)
+    # A resolved item is neither acted on again from the page nor taken over.
+    item.status = ReviewStatus.RESOLVED
+    assert not permissions.can_act_on_item(moderator, item)
+    assert not permissions.can_take_over_item(other, item)
+
+
+def test_nobody_decides_about_their_own_post(db, moderator, admin):
+    post = make_reply(topic=make_topic(), author=moderator)
+    own = ReviewItem.objects.create(post=post)
+    assert permissions.is_about_own_post(moderator, own)
+    assert not permissions.can_claim_item(moderator, own)
+    assert not permissions.can_act_on_item(moderator, own)
+    own.claimed_by = admin
+    assert not permissions.can_take_over_item(moderator, own)
+    assert permissions.can_act_on_item(admin, own)
+    own.claimed_by = None
+    assert permissions.can_claim_item(admin, own)
+
+
+def test_sanctions_on_the_team_are_for_admins_and_nobody_sanctions_themselves(
+    moderator, admin, member
+):
+    peer = UserFactory(role=Role.PEER_SPECIALIST)
+    other_moderator = UserFactory(role=Role.MODERATOR)
+    superuser = UserFactory(is_superuser=True)
+    assert permissions.can_sanction_member(moderator, member)
+    for team in (peer, other_moderator, admin, superuser):
+        assert not permissions.can_sanction_member(moderator, team)
+        assert permissions.can_sanction_member(UserFactory(role=Role.ADMIN), team)
+    for someone in (moderator, admin, superuser):
+        assert not permissions.can_sanction_member(someone, someone)
+    assert not permissions.can_sanction_member(member, UserFactory())
+    assert not permissions.can_sanction_member(AnonymousUser(), member)
+
+
+def _mute(user, by):
+    return Sanction(
+        user=user,
+        kind=SanctionKind.MUTE,
+        ends_at=timezone.now() + timedelta(hours=1),
+        created_by=by,
+    )
+
+
+def test_lifting_follows_the_same_rule_as_giving(moderator, admin, member):
+    other_moderator = UserFactory(role=Role.MODERATOR)
+    assert permissions.can_lift_sanction(moderator, _mute(member, admin))
+    assert not permissions.can_lift_sanction(moderator, _mute(moderator, admin))
+    assert not permissions.can_lift_sanction(moderator, _mute(other_moderator, admin))
+    assert permissions.can_lift_sanction(admin, _mute(other_moderator, admin))
+    assert not permissions.can_lift_sanction(admin, _mute(admin, moderator))
+    peer = UserFactory(role=Role.PEER_SPECIALIST)
+    assert not permissions.can_lift_sanction(moderator, _mute(peer, admin))
+    assert permissions.can_lift_sanction(admin, _mute(peer, admin))
+
+
+@pytest.mark.parametrize("field", ["muted_until", "suspended_until"])
+def test_a_sanctioned_moderator_does_not_moderate_until_it_ends(db, field, item):
+    now = timezone.now()
+    paused = UserFactory(role=Role.MODERATOR, **{field: now + timedelta(hours=1)})
+    ended = UserFactory(role=Role.MODERATOR, **{field: now - timedelta(minutes=1)})
+    assert not permissions.can_moderate(paused)
+    assert not permissions.can_claim_item(paused, item)
+    assert not permissions.can_act_on_item(paused, item)
+    assert not permissions.can_sanction_member(paused, UserFactory())
+    assert permissions.can_moderate(ended)
+    assert permissions.can_claim_item(ended, item)
+
+
+def test_admins_are_the_admin_role_and_superusers(db):
+    assert UserFactory(role=Role.ADMIN).is_admin
+    assert UserFactory(is_superuser=True).is_admin
+    for role in (Role.MEMBER, Role.PEER_SPECIALIST, Role.MODERATOR):
+        assert not UserFactory(role=role).is_admin

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role, User
-from community import selectors, services
+from community import permissions, selectors, services
 from community.models import (
     ModerationAction,
     ModerationLog,
@@ -39,6 +39,16 @@ def test_moderators_leaves_out_inactive_and_suspended_moderators(db):
     UserFactory(role=Role.ADMIN, suspended_until=timezone.now() + timedelta(hours=1))
     lapsed = UserFactory(role=Role.ADMIN, suspended_until=timezone.now() - timedelta(hours=1))
     assert list(selectors.moderators()) == sorted([active, lapsed], key=lambda u: u.pk)
+
+
+def test_moderators_leaves_out_muted_moderators_as_can_moderate_does(db):
+    now = timezone.now()
+    muted = UserFactory(role=Role.MODERATOR, muted_until=now + timedelta(hours=1))
+    ended = UserFactory(role=Role.ADMIN, muted_until=now - timedelta(hours=1))
+    found = set(selectors.moderators())
+    for person in (muted, ended):
+        assert (person in found) is permissions.can_moderate(person)
+    assert found == {ended}
 
 
 def test_current_guidelines_reads_the_database_once_then_the_cache(db, django_assert_num_queries):

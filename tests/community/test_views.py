@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from allauth.mfa.models import Authenticator
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from community.models import (
     Sanction,
 )
 from forum.models import Notification, NotificationKind, Post
-from tests.factories import UserFactory, make_reply, make_topic
+from tests.factories import UserFactory, established_member, make_reply, make_topic
 
 CRISIS_TEXT = "Tonight I just want to end my life."
 
@@ -164,7 +165,10 @@ def test_claiming_an_item_someone_else_claimed_is_refused(client, scene, moderat
         {"claim": "1"},
         follow=True,
     )
-    assert "is already working on this item" in response.content.decode()
+    assert (
+        f"{moderator.public_name} is working on this item. Take it over first if you need to "
+        "act on it." in response.content.decode()
+    )
     assert ReviewItem.objects.get(pk=scene["item"].pk).claimed_by == moderator
 
 
@@ -539,7 +543,7 @@ def test_a_burst_of_twenty_reporters_is_all_recorded_in_one_item_with_one_alert(
     client, moderator, django_capture_on_commit_callbacks
 ):
     post = make_reply(topic=make_topic())
-    reporters = [UserFactory() for _ in range(20)]
+    reporters = [established_member() for _ in range(20)]
     thanked_as_already_looking = 0
     for number, reporter in enumerate(reporters):
         # Every other member says someone may be at risk; the others' reports hide the post.
@@ -569,7 +573,7 @@ def test_a_post_hidden_by_reports_shows_its_report_form_to_members_who_could_see
     earlier = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            services.report_post(reporter=UserFactory(), post=post, reason=ReportReason.SPAM)
+            services.report_post(reporter=established_member(), post=post, reason=ReportReason.SPAM)
     assert Post.objects.get(pk=post.pk).status == "hidden"
     client.force_login(earlier)
     url = reverse("community:report_post", kwargs={"pk": post.pk})
@@ -590,7 +594,7 @@ def test_twenty_members_reporting_at_once_through_the_site_are_all_recorded(mode
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
     post = make_reply(topic=make_topic())
-    reporters = [UserFactory() for _ in range(20)]
+    reporters = [established_member() for _ in range(20)]
     barrier = threading.Barrier(len(reporters))
     statuses: list[int] = []
     errors: list[BaseException] = []
@@ -652,3 +656,41 @@ def test_a_new_members_crisis_post_waits_at_the_top_and_the_item_page_says_why(
     assert "In the queue because of: crisis language; first posts." in page
     queue = client.get(reverse("community:queue")).content.decode()
     assert "Crisis language; First posts" in queue
+
+
+# --- taking over an item another moderator claimed ---------------------------------------------
+
+
+def test_taking_over_is_a_post_that_moves_the_claim_and_says_it_is_logged(client, scene, moderator):
+    services.claim_item(moderator=moderator, item=scene["item"])
+    other = UserFactory(role=Role.MODERATOR)
+    client.force_login(other)
+    url = reverse("community:take_over_item", kwargs={"pk": scene["item"].pk})
+    assert client.get(url).status_code == 405
+    assert ReviewItem.objects.get(pk=scene["item"].pk).claimed_by == moderator
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == scene["item"].get_absolute_url()
+    assert "The hand-over is in the moderation log." in response.content.decode()
+    assert ReviewItem.objects.get(pk=scene["item"].pk).claimed_by == other
+    log = ModerationLog.objects.get(action=ModerationAction.TAKE_OVER)
+    assert (log.actor, log.target_user) == (other, moderator)
+
+
+def test_the_take_over_form_is_shown_only_when_the_flag_says_so(rf, scene, moderator):
+    services.claim_item(moderator=moderator, item=scene["item"])
+    item = ReviewItem.objects.select_related("claimed_by").get(pk=scene["item"].pk)
+    request = rf.get("/")
+    shown = render_to_string(
+        "community/moderation/_take_over.html",
+        {"item": item, "can_take_over": True},
+        request=request,
+    )
+    assert reverse("community:take_over_item", kwargs={"pk": item.pk}) in shown
+    assert ">Take over this item</button>" in shown
+    assert f"Only {moderator.public_name} can act on it" in shown
+    hidden = render_to_string(
+        "community/moderation/_take_over.html",
+        {"item": item, "can_take_over": False},
+        request=request,
+    )
+    assert "Take over" not in hidden

@@ -253,6 +253,16 @@ ROUTES: dict[str, Route] = {
         refuse_as_missing=True,
     ),
     "community:team_inbox": Route(Access.MODERATOR, allow=Allow.MODERATOR),
+    # --- community: rules moderators cannot bend (tests/security/test_moderation_rules.py) ---
+    # Taking over an item another moderator claimed; the world's item is unclaimed, so the
+    # moderator is told there is nothing to take over and nothing changes.
+    "community:take_over_item": Route(
+        Access.MODERATOR,
+        targets=("item",),
+        methods=POST_ONLY,
+        writes=True,
+        allow=Allow.MODERATOR,
+    ),
 }
 
 # allauth (account, mfa, usersessions): reachability as allauth defines it. Its forms answer an

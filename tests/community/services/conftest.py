@@ -8,7 +8,7 @@ from celery.canvas import Signature
 from community import services
 from community.models import ReportReason, ReviewItem
 from forum.models import Notification
-from tests.factories import UserFactory, make_reply, make_topic
+from tests.factories import established_member, make_reply, make_topic
 
 
 @pytest.fixture
@@ -19,11 +19,12 @@ def reported_post(db):
 
 @pytest.fixture
 def file_report(db):
-    """Report a post as `reporter` (a new member by default) through the service."""
+    """Report a post as `reporter` (by default a member of a month's standing, whose report
+    weighs in full towards hiding) through the service."""
 
     def file_report(post, reporter=None, reason=ReportReason.UNSUPPORTIVE, note=""):
         return services.report_post(
-            reporter=reporter or UserFactory(), post=post, reason=reason, note=note
+            reporter=reporter or established_member(), post=post, reason=reason, note=note
         )
 
     return file_report

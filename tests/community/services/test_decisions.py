@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role, User
 from community import services
 from community.models import (
     ModerationAction,
@@ -13,7 +17,13 @@ from community.models import (
     ReviewStatus,
 )
 from forum.models import Category, NotificationKind, Status, Topic
-from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
+from tests.factories import (
+    CategoryFactory,
+    UserFactory,
+    established_member,
+    make_reply,
+    make_topic,
+)
 
 
 def test_hiding_writes_one_log_row_explains_to_the_author_and_thanks_reporters(
@@ -81,7 +91,7 @@ def test_each_post_action_does_what_it_says(
 def test_keeping_an_auto_hidden_post_publishes_it_again(
     reported_post, moderator, notes_for, reported_item
 ):
-    item = reported_item(reported_post, [UserFactory() for _ in range(3)])
+    item = reported_item(reported_post, [established_member() for _ in range(3)])
     reported_post.refresh_from_db()
     assert reported_post.status == Status.HIDDEN
     services.act_on_item(
@@ -256,3 +266,147 @@ def test_bad_news_still_names_the_guideline_and_the_post(
     title = reported_post.topic.title
     assert note.message.startswith(f"A moderator has hidden your post in “{title}”.")
     assert "Guideline concerned: Build trust" in note.message
+
+
+# --- rules moderators cannot bend --------------------------------------------------------------
+
+HIDE = {
+    "action": ModerationAction.HIDE,
+    "reason": ModerationReason.JUDGING,
+    "explanation": "Please share what helped you rather than judging.",
+}
+
+
+def _state(item, post):
+    """What a refused change must leave as it was."""
+    item.refresh_from_db()
+    post.refresh_from_db()
+    return (
+        item.status,
+        item.claimed_by_id,
+        item.claimed_at,
+        post.status,
+        post.body,
+        ModerationLog.objects.count(),
+        Report.objects.filter(closed_at__isnull=True).count(),
+    )
+
+
+def test_only_the_claimer_acts_edits_or_releases_until_the_item_is_taken_over(
+    reported_post, moderator, reported_item
+):
+    item = reported_item(reported_post, [UserFactory()])
+    services.claim_item(moderator=moderator, item=item)
+    other = UserFactory(role=Role.MODERATOR, display_name="Alex")
+    before = _state(item, reported_post)
+    refusals = [
+        lambda: services.act_on_item(moderator=other, item=item, **HIDE),
+        lambda: services.act_on_item(
+            moderator=other,
+            item=item,
+            action=ModerationAction.EDIT,
+            reason=ModerationReason.PRIVACY,
+            explanation="I took out a phone number.",
+            body="Edited by someone who had not claimed it.",
+        ),
+        lambda: services.claim_item(moderator=other, item=item),
+        lambda: services.claim_item(moderator=other, item=item, claim=False),
+    ]
+    for refused in refusals:
+        with pytest.raises(services.ModerationError) as refusal:
+            refused()
+        assert str(refusal.value) == (
+            f"{moderator.public_name} is working on this item. Take it over first if you need "
+            "to act on it."
+        )
+        assert _state(item, reported_post) == before
+
+    log = services.take_over_item(moderator=other, item=item)
+    assert (log.action, log.actor, log.target_user, log.review_item, log.post) == (
+        ModerationAction.TAKE_OVER,
+        other,
+        moderator,
+        item,
+        None,
+    )
+    assert log.reason == ModerationReason.HANDOVER
+    item.refresh_from_db()
+    assert item.claimed_by == other
+    # Now the first moderator is the one who must take it back before acting.
+    with pytest.raises(services.ModerationError, match="Alex is working on this item"):
+        services.act_on_item(moderator=moderator, item=item, **HIDE)
+    services.act_on_item(moderator=other, item=item, **HIDE)
+    reported_post.refresh_from_db()
+    assert reported_post.status == Status.HIDDEN
+
+
+def test_a_take_over_is_refused_when_there_is_nothing_to_take(
+    reported_post, moderator, reported_item
+):
+    item = reported_item(reported_post, [UserFactory()])
+    with pytest.raises(services.ModerationError, match="You can claim it instead"):
+        services.take_over_item(moderator=moderator, item=item)
+    services.claim_item(moderator=moderator, item=item)
+    with pytest.raises(services.ModerationError, match="nothing to take over"):
+        services.take_over_item(moderator=moderator, item=item)
+    services.act_on_item(moderator=moderator, item=item, **HIDE)
+    with pytest.raises(services.ModerationError, match="already resolved"):
+        services.take_over_item(moderator=UserFactory(role=Role.MODERATOR), item=item)
+    assert not ModerationLog.objects.filter(action=ModerationAction.TAKE_OVER).exists()
+
+
+def test_nobody_claims_takes_over_or_acts_on_an_item_about_their_own_post(moderator, reported_item):
+    own = make_reply(topic=make_topic(), author=moderator, body="A moderator's own reply.")
+    item = reported_item(own, [UserFactory()])
+    before = _state(item, own)
+    attempts = [
+        lambda: services.claim_item(moderator=moderator, item=item),
+        lambda: services.act_on_item(moderator=moderator, item=item, **HIDE),
+        lambda: services.act_on_item(
+            moderator=moderator,
+            item=item,
+            action=ModerationAction.KEEP,
+            reason=ModerationReason.WITHIN_GUIDELINES,
+            explanation="Mine is fine.",
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(services.ModerationError, match="about your own post"):
+            attempt()
+        assert _state(item, own) == before
+    services.claim_item(moderator=UserFactory(role=Role.ADMIN), item=item)
+    with pytest.raises(services.ModerationError, match="about your own post"):
+        services.take_over_item(moderator=moderator, item=item)
+
+
+@pytest.mark.parametrize("role", [Role.MODERATOR, Role.PEER_SPECIALIST, Role.ADMIN])
+@pytest.mark.parametrize("action", [ModerationAction.WARN, ModerationAction.MUTE])
+def test_only_admins_warn_or_mute_the_team(role, action, moderator, reported_item):
+    team_post = make_reply(topic=make_topic(), author=UserFactory(role=role))
+    item = reported_item(team_post, [UserFactory()])
+    decision = {
+        "action": action,
+        "reason": ModerationReason.JUDGING,
+        "explanation": "Please share what helped you rather than judging.",
+        "until": timezone.now() + timedelta(days=1),
+    }
+    before = _state(item, team_post)
+    with pytest.raises(services.ModerationError, match="Only an admin can warn, mute or suspend"):
+        services.act_on_item(moderator=moderator, item=item, **decision)
+    assert _state(item, team_post) == before
+    assert User.objects.get(pk=team_post.author_id).muted_until is None
+    services.act_on_item(moderator=UserFactory(role=Role.ADMIN), item=item, **decision)
+    assert ModerationLog.objects.filter(action=action).count() == 1
+
+
+def test_a_muted_moderator_cannot_claim_or_act(reported_post, reported_item):
+    muted = UserFactory(role=Role.MODERATOR, muted_until=timezone.now() + timedelta(hours=2))
+    item = reported_item(reported_post, [UserFactory()])
+    before = _state(item, reported_post)
+    for attempt in (
+        lambda: services.claim_item(moderator=muted, item=item),
+        lambda: services.act_on_item(moderator=muted, item=item, **HIDE),
+    ):
+        with pytest.raises(services.ModerationError, match="Moderation is paused"):
+            attempt()
+    assert _state(item, reported_post) == before

@@ -24,7 +24,13 @@ from community.models import (
 )
 from forum.models import Notification, NotificationKind, Post, Status, Topic
 from forum.services import create_reply, create_topic
-from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
+from tests.factories import (
+    CategoryFactory,
+    UserFactory,
+    established_member,
+    make_reply,
+    make_topic,
+)
 
 CRISIS_TEXT = "I can't do this any more. I keep thinking about ending it all."
 
@@ -171,7 +177,7 @@ def test_twenty_members_reporting_at_once_make_one_item_and_twenty_reports():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
     post = make_reply(topic=make_topic())
-    reporters = [UserFactory() for _ in range(20)]
+    reporters = [established_member() for _ in range(20)]
     barrier = threading.Barrier(len(reporters))
     errors: list[BaseException] = []
 
@@ -399,3 +405,81 @@ def test_the_sweeper_leaves_closed_reports_alone(reported_post, moderator, file_
     Report.objects.filter(pk=report.pk).update(closed_at=timezone.now())
     assert services.sweep_unfolded_reports(now=timezone.now() + LATER) == 0
     assert not ReviewItem.objects.filter(post=reported_post).exists()
+
+
+# --- auto-hide weighs reporters by their standing ---------------------------------------------
+
+
+def _brand_new():
+    """An account made a minute ago that has never had a post published."""
+    return UserFactory(date_joined=timezone.now() - timedelta(minutes=1), approved_post_count=0)
+
+
+@pytest.mark.parametrize("count", [3, 10])
+def test_brand_new_accounts_together_cannot_hide_a_post(
+    count, reported_post, django_capture_on_commit_callbacks, file_report, notes_for
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(count):
+            file_report(reported_post, reporter=_brand_new())
+    reported_post.refresh_from_db()
+    assert reported_post.status == Status.PUBLISHED
+    item = ReviewItem.objects.get(post=reported_post)
+    # Every report is still in the queue and its score; only the hiding is weighed.
+    assert item.report_count == count and item.auto_hidden_at is None
+    assert not ModerationLog.objects.exists()
+    assert notes_for(reported_post.author, NotificationKind.MODERATION) == []
+
+
+def test_two_members_and_new_accounts_together_hide_a_post(
+    reported_post, django_capture_on_commit_callbacks, file_report
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(10):
+            file_report(reported_post, reporter=_brand_new())
+        file_report(reported_post)
+    reported_post.refresh_from_db()
+    assert reported_post.status == Status.PUBLISHED
+    with django_capture_on_commit_callbacks(execute=True):
+        file_report(reported_post)
+    reported_post.refresh_from_db()
+    assert reported_post.status == Status.HIDDEN
+    assert ModerationLog.objects.get().action == ModerationAction.AUTO_HIDE
+
+
+def test_members_whose_reports_were_upheld_weigh_more(
+    django_capture_on_commit_callbacks, file_report, moderator
+):
+    topic = make_topic()
+    trusted = [established_member(), established_member()]
+    for reporter in trusted:
+        for _ in range(2):
+            earlier = make_reply(topic=topic)
+            with django_capture_on_commit_callbacks(execute=True):
+                file_report(earlier, reporter=reporter)
+            services.act_on_item(
+                moderator=moderator,
+                item=ReviewItem.objects.get(post=earlier),
+                action=ModerationAction.REMOVE,
+                reason=ModerationReason.JUDGING,
+                explanation="Removed.",
+            )
+    post = make_reply(topic=topic)
+    with django_capture_on_commit_callbacks(execute=True):
+        for reporter in trusted:
+            file_report(post, reporter=reporter)
+    post.refresh_from_db()
+    # 1.5 + 1.5: two members with two upheld reports each hide what three others would.
+    assert post.status == Status.HIDDEN
+
+
+def test_new_accounts_saying_someone_may_be_at_risk_still_raise_the_alert(
+    reported_post, moderator, django_capture_on_commit_callbacks, file_report, notes_for
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        file_report(reported_post, reporter=_brand_new(), reason=ReportReason.AT_RISK)
+    item = ReviewItem.objects.get(post=reported_post)
+    assert item.at_risk and item.alert_count == 1
+    assert len(notes_for(moderator, NotificationKind.URGENT_ALERT)) == 1
+    reported_post.refresh_from_db()
+    assert reported_post.status == Status.PUBLISHED

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from community import services
 from community.models import (
     ModerationAction,
@@ -83,3 +83,72 @@ def test_expired_sanctions_are_lifted_by_the_beat_task(member, moderator):
     assert member.muted_until is None
     assert Sanction.objects.get().lifted_at is not None
     assert ModerationLog.objects.get().action == ModerationAction.EXPIRE
+
+
+# --- rules moderators cannot bend ------------------------------------------------------------
+
+LIFT = {"reason": ModerationReason.OTHER, "explanation": "Ending this early."}
+
+
+def _muted(user, *, by):
+    """`user` muted for two hours by `by`, as the account and the sanction row both say."""
+    sanction = Sanction.objects.create(
+        user=user,
+        kind=SanctionKind.MUTE,
+        ends_at=timezone.now() + timedelta(hours=2),
+        created_by=by,
+    )
+    services.sanctions.sync_sanctions(user=user)
+    return sanction
+
+
+def test_a_muted_moderator_cannot_lift_their_own_mute(moderator):
+    admin = UserFactory(role=Role.ADMIN)
+    sanction = _muted(moderator, by=admin)
+    muted_until = User.objects.get(pk=moderator.pk).muted_until
+    with pytest.raises(services.ModerationError, match="can't lift your own mute"):
+        services.lift_sanction(moderator=moderator, sanction=sanction, **LIFT)
+    sanction.refresh_from_db()
+    assert sanction.lifted_at is None
+    assert User.objects.get(pk=moderator.pk).muted_until == muted_until
+    assert not ModerationLog.objects.exists()
+    services.lift_sanction(moderator=admin, sanction=sanction, **LIFT)
+    assert User.objects.get(pk=moderator.pk).muted_until is None
+
+
+@pytest.mark.parametrize("role", [Role.MODERATOR, Role.PEER_SPECIALIST])
+def test_only_admins_lift_a_sanction_on_the_team(role, moderator):
+    admin = UserFactory(role=Role.ADMIN)
+    colleague = UserFactory(role=role)
+    sanction = _muted(colleague, by=admin)
+    muted_until = User.objects.get(pk=colleague.pk).muted_until
+    with pytest.raises(services.ModerationError, match="Only an admin can lift"):
+        services.lift_sanction(moderator=moderator, sanction=sanction, **LIFT)
+    assert User.objects.get(pk=colleague.pk).muted_until == muted_until
+    assert not ModerationLog.objects.exists()
+    services.lift_sanction(moderator=admin, sanction=sanction, **LIFT)
+    assert User.objects.get(pk=colleague.pk).muted_until is None
+
+
+def test_nobody_sanctions_themselves_and_admins_sanction_the_team(moderator):
+    until = timezone.now() + timedelta(days=1)
+    admin = UserFactory(role=Role.ADMIN)
+    for someone in (moderator, admin):
+        with pytest.raises(services.ModerationError, match="can't warn, mute or suspend yourself"):
+            services.sanctions.apply_sanction(
+                moderator=someone, user=someone, kind=SanctionKind.MUTE, until=until
+            )
+    with pytest.raises(services.ModerationError, match="Only an admin"):
+        services.sanctions.apply_sanction(
+            moderator=moderator,
+            user=UserFactory(role=Role.MODERATOR),
+            kind=SanctionKind.SUSPEND,
+            until=until,
+        )
+    assert not Sanction.objects.exists()
+    assert not User.objects.filter(muted_until__isnull=False).exists()
+    assert not User.objects.filter(suspended_until__isnull=False).exists()
+    services.sanctions.apply_sanction(
+        moderator=admin, user=moderator, kind=SanctionKind.MUTE, until=until
+    )
+    assert User.objects.get(pk=moderator.pk).muted_until == until
