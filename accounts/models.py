@@ -97,6 +97,18 @@ class User(AbstractUser):
         return self.role in MODERATING_ROLES or self.is_superuser
 
     @property
+    def acts_as_moderator(self) -> bool:
+        """Whether a moderator's powers are theirs right now: reading what members cannot,
+        moderation pages, the team's conversations. The role stays (`is_moderator`: who may
+        sanction them, who they are); the powers pause while a mute or suspension on them is in
+        force, so a sanctioned moderator is, until it ends, a member like any other."""
+        return self.is_moderator and not self.has_sanction_in_force
+
+    @property
+    def has_sanction_in_force(self) -> bool:
+        return self.is_muted() or self.is_suspended()
+
+    @property
     def is_admin(self) -> bool:
         """Admins (and superusers) decide about the team itself, such as sanctions on it."""
         return self.role == Role.ADMIN or self.is_superuser

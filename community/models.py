@@ -622,10 +622,10 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
         every moderator, and the peer specialist who started it."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_moderator:
+        if user.acts_as_moderator:
             return self.all()
         mine = models.Q(member=user)
-        if user.is_peer_specialist:
+        if user.is_peer_specialist and not user.has_sanction_in_force:
             mine |= models.Q(started_by=user)
         return self.filter(mine)
 

@@ -1,9 +1,10 @@
 """Pure checks of who may report, moderate and read moderation decisions.
 
-"Is a moderator" is `accounts.models.User.is_moderator` and "is an admin" `User.is_admin`,
-never restated here. The rules moderators cannot bend (a claim is the claimer's, nobody decides
-about their own post, sanctions on the team are for admins, a sanctioned moderator pauses) are
-written once each below; the services check the same predicates and say why they refuse.
+"Is a moderator" is `accounts.models.User.is_moderator` (the role), "may use a moderator's
+powers now" `User.acts_as_moderator` and "is an admin" `User.is_admin`, never restated here.
+The rules moderators cannot bend (a claim is the claimer's, nobody decides about their own
+post, sanctions on the team are for admins, a sanctioned moderator pauses) are written once
+each below; the services check the same predicates and say why they refuse.
 """
 
 from __future__ import annotations
@@ -46,12 +47,7 @@ def can_report_post(user: User, post: Post, *, item: ReviewItem | None) -> bool:
 def can_moderate(user: User) -> bool:
     """Moderators and admins work the review queue, unless a mute or suspension is in force on
     them: until it ends, moderation pages answer them as they answer any member."""
-    return (
-        user.is_authenticated
-        and user.is_moderator
-        and not user.is_muted()
-        and not user.is_suspended()
-    )
+    return user.is_authenticated and user.acts_as_moderator
 
 
 def needs_two_factor_setup(user: User) -> bool:
@@ -170,8 +166,12 @@ def can_read_conversation(user: User, conversation: Conversation) -> bool:
     (and answer) a conversation; to anyone else it does not exist."""
     return user.is_authenticated and (
         conversation.member_id == user.pk
-        or user.is_moderator
-        or (user.is_peer_specialist and conversation.started_by_id == user.pk)
+        or user.acts_as_moderator
+        or (
+            user.is_peer_specialist
+            and not user.has_sanction_in_force
+            and conversation.started_by_id == user.pk
+        )
     )
 
 

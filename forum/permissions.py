@@ -27,7 +27,7 @@ def can_view_topic(user: User, topic: Topic) -> bool:
     if not user.is_authenticated or topic.status == Status.DELETED:
         return False
     return (
-        user.is_moderator
+        user.acts_as_moderator
         or topic.status == Status.PUBLISHED
         or (topic.author_id == user.pk and topic.status in (Status.PENDING, Status.HIDDEN))
     )
@@ -35,7 +35,7 @@ def can_view_topic(user: User, topic: Topic) -> bool:
 
 def can_see_in_thread(user: User, post: PostFacts) -> bool:
     """The rule of Post.objects.in_thread_for: others' waiting posts show only to moderators."""
-    return post.status != Status.PENDING or post.author_id == user.pk or user.is_moderator
+    return post.status != Status.PENDING or post.author_id == user.pk or user.acts_as_moderator
 
 
 def can_read_post_body(user: User, post: PostFacts) -> bool:
@@ -43,13 +43,13 @@ def can_read_post_body(user: User, post: PostFacts) -> bool:
     and the moderators."""
     if post.status in (Status.DELETED, Status.REMOVED):
         return False
-    return post.status != Status.HIDDEN or post.author_id == user.pk or user.is_moderator
+    return post.status != Status.HIDDEN or post.author_id == user.pk or user.acts_as_moderator
 
 
 def can_view_post(user: User, post: PostFacts) -> bool:
     """The rule of Post.objects.open_to beyond the topic's: others' posts only once published
     (moderators see every post)."""
-    return post.status == Status.PUBLISHED or post.author_id == user.pk or user.is_moderator
+    return post.status == Status.PUBLISHED or post.author_id == user.pk or user.acts_as_moderator
 
 
 def can_publish(user: User) -> bool:
@@ -79,7 +79,7 @@ def can_edit_post(user: User, post: PostFacts) -> bool:
 
 def can_see_post_history(user: User, post: PostFacts) -> bool:
     """Earlier versions of a post are for its author and the moderators."""
-    return user.is_authenticated and (post.author_id == user.pk or user.is_moderator)
+    return user.is_authenticated and (post.author_id == user.pk or user.acts_as_moderator)
 
 
 def can_delete_post(user: User, post: PostFacts) -> bool:
@@ -103,6 +103,7 @@ def can_check_in_with_author(user: User, post: PostFacts) -> bool:
     return (
         user.is_authenticated
         and (user.is_moderator or user.is_peer_specialist)
+        and not user.has_sanction_in_force
         and post.author_id != user.pk
         and post.status != Status.DELETED
     )

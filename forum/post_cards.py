@@ -126,7 +126,7 @@ def _notice(row: PostRow, viewer: User) -> str:
     words = words_for(status=row.status, crisis_language=row.crisis_language)
     if row.author_id == viewer.pk:
         return words.author
-    return words.moderator if viewer.is_moderator else ""
+    return words.moderator if viewer.acts_as_moderator else ""
 
 
 def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) -> PostCard:
@@ -190,7 +190,7 @@ def reader_situation(
     same in every process; a set's order is not."""
     wrote = tuple(row.pk for row in rows if row.author_id == viewer.pk)
     return (
-        viewer.is_moderator,
+        viewer.acts_as_moderator,
         viewer.is_peer_specialist,
         viewer.is_muted(),
         wrote,

@@ -14,7 +14,7 @@ from .status import Status
 def _topics_visible_to(user: Any, via: str = "") -> Q:
     """The rule of which topics `user` may open, for a query on topics or (via "topic__")
     on what belongs to them; forum.permissions.can_view_topic states it for one topic."""
-    if user.is_moderator:
+    if user.acts_as_moderator:
         return ~Q(**{f"{via}status": Status.DELETED})
     return Q(**{f"{via}status": Status.PUBLISHED}) | Q(
         **{f"{via}author": user, f"{via}status__in": [Status.PENDING, Status.HIDDEN]}
@@ -41,7 +41,7 @@ class PostQuerySet(models.QuerySet):
 
     def in_thread_for(self, user: Any) -> PostQuerySet:
         """Posts shown in a thread to `user`: pending posts only to their author and moderators."""
-        if user.is_authenticated and user.is_moderator:
+        if user.is_authenticated and user.acts_as_moderator:
             return self
         return self.exclude(Q(status=Status.PENDING) & ~Q(author_id=user.pk))
 
@@ -59,7 +59,7 @@ class PostQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         posts = self.visible_to(user)
-        if user.is_moderator:
+        if user.acts_as_moderator:
             return posts
         return posts.filter(Q(status=Status.PUBLISHED) | Q(author_id=user.pk))
 

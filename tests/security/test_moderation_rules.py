@@ -69,6 +69,11 @@ def _reported(author: User, reporter: User) -> ReviewItem:
     return ReviewItem.objects.get(post=post)
 
 
+def _hidden(post: Post) -> Post:
+    Post.objects.filter(pk=post.pk).update(status=Status.HIDDEN)
+    return post
+
+
 def _mute(user: User, *, by: User) -> Sanction:
     sanction = Sanction.objects.create(
         user=user, kind=SanctionKind.MUTE, ends_at=timezone.now() + timedelta(days=3), created_by=by
@@ -95,13 +100,20 @@ def build_rules_world() -> RulesWorld:
     # About the moderator's own post, and claimed by Sam: the own-post rule speaks first.
     own = _reported(actors["moderator"], reporter)
     services.claim_item(moderator=actors["sam"], item=own)
+    item = _reported(actors["member"], reporter)
     objects = {
-        "item": _reported(actors["member"], reporter),
+        "item": item,
+        "item_post": item.post,
         "claimed_item": claimed,
         "own_item": own,
         "sam_item": _reported(actors["sam"], reporter),
         "peer_item": _reported(actors["peer"], reporter),
         "paused_sanction": _mute(actors["paused"], by=admin),
+        # What only a moderator's powers open: a hidden post, the team's side of a conversation.
+        "hidden_post": _hidden(make_reply(topic=make_topic(), author=actors["member"])),
+        "conversation": services.start_conversation(
+            member=actors["member"], body="Could someone look at a thread for me?"
+        ),
         "peer_sanction": _mute(actors["peer"], by=admin),
     }
     return RulesWorld(actors=actors, objects=objects, sessions=sign_in(actors))
@@ -180,6 +192,14 @@ RULES = [
          {"claim": "1"}, 404, None),
     Rule("muted moderator acts on an item", "paused", "community:act_on_item", "item", HIDE, 404,
          None),
+    Rule("muted moderator opens a hidden post", "paused", "forum:post", "hidden_post", None, 404,
+         None),
+    Rule("muted moderator reads a member's conversation with the team", "paused",
+         "community:conversation", "conversation", None, 404, None),
+    Rule("muted moderator checks in with a member", "paused", "community:check_in", "item_post",
+         None, 404, None),
+    Rule("muted peer specialist checks in with a member", "peer", "community:check_in", "item_post",
+         None, 404, None),
     Rule("muted moderator takes over an item", "paused", "community:take_over_item",
          "claimed_item", {}, 404, None),
 ]  # fmt: skip
