@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import User
+from community import services as community_services
+from community.models import ModerationAction, ModerationLog, ModerationReason, ReviewItem
 from forum import services
 from forum.models import Category, Post, Topic
 
@@ -57,3 +62,19 @@ def make_topic(
 
 def make_reply(*, topic: Topic, author: User | None = None, body: str = "I hear you.") -> Post:
     return services.create_reply(author=author or UserFactory(), topic=topic, body=body)
+
+
+def mute(member: User, *, moderator: User | None = None, hours: int = 24) -> ModerationLog:
+    """`member` muted by a moderator's decision on one of their posts; returns the log row."""
+    post = make_reply(topic=make_topic(), author=member)
+    item = ReviewItem.objects.create(post=post)
+    log = community_services.act_on_item(
+        moderator=moderator or UserFactory(role="moderator"),
+        item=item,
+        action=ModerationAction.MUTE,
+        reason=ModerationReason.JUDGING,
+        explanation="Let's take a breather.",
+        until=timezone.now() + timedelta(hours=hours),
+    )
+    member.refresh_from_db()
+    return log

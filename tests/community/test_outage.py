@@ -8,7 +8,6 @@ OperationalError a refused or terminated PostgreSQL connection raises.
 from __future__ import annotations
 
 import pytest
-from django.db import OperationalError, connection
 from django.test import Client
 
 from community.outage import STATIC_CRISIS_RESOURCES, crisis_page, server_error, unavailable_page
@@ -36,20 +35,6 @@ def redis_cache(settings, private_redis):  # noqa: F811
         }
     }
     return private_redis
-
-
-@pytest.fixture
-def database_down(monkeypatch):
-    """From now on, every use of the database fails as when PostgreSQL is unreachable."""
-
-    def refuse(*args, **kwargs):
-        raise OperationalError("connection refused (simulated outage)")
-
-    def go_down() -> None:
-        monkeypatch.setattr(connection, "ensure_connection", refuse)
-        monkeypatch.setattr(connection, "close_if_health_check_failed", refuse)
-
-    return go_down
 
 
 def _signed_in_client(member) -> Client:
