@@ -79,6 +79,30 @@ def _dialable(number: str) -> str:
     return f"+{digits}" if number.strip().startswith("+") else digits
 
 
+def tap_to_call(phone: str) -> list[Dial]:
+    """A tap-to-call link per number in `phone` ("911 / 999 / 112" gives three)."""
+    return [
+        Dial(label=number.strip(), href=f"tel:{_dialable(number)}")
+        for number in phone.split("/")
+        if _dialable(number)
+    ]
+
+
+def tap_to_text(sms_number: str, *, keyword: str = "") -> Dial | None:
+    """A tap-to-text link, with `keyword` already typed where the service uses one."""
+    number = _dialable(sms_number)
+    if not number:
+        return None
+    keyword = keyword.strip()
+    if not keyword:
+        return Dial(label=f"Text {sms_number.strip()}", href=f"sms:{number}")
+    # "?&body=" is the form both iOS and Android read.
+    return Dial(
+        label=f"Text {keyword} to {sms_number.strip()}",
+        href=f"sms:{number}?&body={quote(keyword)}",
+    )
+
+
 class CrisisResourceQuerySet(models.QuerySet["CrisisResource"]):
     def for_region(self, region: str) -> list[CrisisResource]:
         """Every resource: the ones serving `region` first, then those serving everywhere
@@ -165,26 +189,12 @@ class CrisisResource(models.Model):
     @property
     def calls(self) -> list[Dial]:
         """A tap-to-call link per number."""
-        return [
-            Dial(label=number.strip(), href=f"tel:{_dialable(number)}")
-            for number in self.phone.split("/")
-            if _dialable(number)
-        ]
+        return tap_to_call(self.phone)
 
     @property
     def text_link(self) -> Dial | None:
         """A tap-to-text link, with the keyword already typed where the service uses one."""
-        number = _dialable(self.sms_number)
-        if not number:
-            return None
-        keyword = self.sms_keyword.strip()
-        if not keyword:
-            return Dial(label=f"Text {self.sms_number.strip()}", href=f"sms:{number}")
-        # "?&body=" is the form both iOS and Android read.
-        return Dial(
-            label=f"Text {keyword} to {self.sms_number.strip()}",
-            href=f"sms:{number}?&body={quote(keyword)}",
-        )
+        return tap_to_text(self.sms_number, keyword=self.sms_keyword)
 
 
 # --- Reports, the review queue, moderation actions and sanctions ----------------------------

@@ -4,8 +4,9 @@ Every layer a normal page passes through (the session, the signed-in member, the
 banner, the unread count) reads the database. When it is unreachable, Django turns the error
 into a call of the project's 500 handler (config/urls.py), whichever layer raised it. The
 handler below answers /help-now/ with the crisis resources from static data, and every other
-page with a 503 that links to them. Both templates stand alone: no base layout, no request
-context processors, no session, so rendering them cannot touch the database or the cache.
+page with a 503 that shows them too. The templates share outage/_layout.html, which looks like
+base.html but stands alone: no request context processors, no session, no cached guidelines, so
+rendering them cannot touch the database or the cache.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .models import Dial, tap_to_call, tap_to_text
+
 logger = logging.getLogger(__name__)
 
 # Seconds a client is asked to wait before trying again while the database is away.
@@ -27,22 +30,34 @@ RETRY_AFTER_SECONDS = 30
 
 @dataclass(frozen=True)
 class StaticCrisisResource:
+    """A crisis resource shaped like CrisisResource, so the same template shows both."""
+
     name: str
     region: str
     phone: str = ""
-    text: str = ""
+    sms_number: str = ""
+    sms_keyword: str = ""
     url: str = ""
     description: str = ""
 
+    @property
+    def calls(self) -> list[Dial]:
+        return tap_to_call(self.phone)
 
-# The resources seeded by community/migrations/0002; shown only when the database cannot be
-# read, so an edit in the admin shows everywhere else at once. Keep them true when they change.
+    @property
+    def text_link(self) -> Dial | None:
+        return tap_to_text(self.sms_number, keyword=self.sms_keyword)
+
+
+# The resources seeded by community/migrations/0002, with the text numbers of 0007; shown only
+# when the database cannot be read, so an edit in the admin shows everywhere else at once. Keep
+# them true when they change.
 STATIC_CRISIS_RESOURCES: tuple[StaticCrisisResource, ...] = (
     StaticCrisisResource(
         name="988 Suicide & Crisis Lifeline",
         region="United States",
         phone="988",
-        text="Text 988",
+        sms_number="988",
         url="https://988lifeline.org/",
         description=(
             "Free, confidential support 24/7 for anyone in distress, by call, text or chat."
@@ -82,16 +97,13 @@ def database_unreachable(error: BaseException | None) -> bool:
 
 def crisis_page(*, status: int = 200) -> HttpResponse:
     """The crisis resources from static data, rendered without the request."""
-    html = render_to_string(
-        "outage/crisis.html",
-        {"resources": STATIC_CRISIS_RESOURCES, "home_url": reverse("forum:home")},
-    )
+    html = render_to_string("outage/crisis.html", {"resources": STATIC_CRISIS_RESOURCES})
     return HttpResponse(html, status=status)
 
 
 def unavailable_page() -> HttpResponse:
     """A 503 that says what is happening and links to the crisis resources."""
-    html = render_to_string("outage/unavailable.html", {"crisis_url": reverse("community:crisis")})
+    html = render_to_string("outage/unavailable.html", {"resources": STATIC_CRISIS_RESOURCES})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
@@ -105,5 +117,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return crisis_page()
     if database_unreachable(error):
         return unavailable_page()
-    html = render_to_string("outage/error.html", {"crisis_url": reverse("community:crisis")})
+    html = render_to_string("outage/error.html", {"resources": STATIC_CRISIS_RESOURCES})
     return HttpResponse(html, status=500)

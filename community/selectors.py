@@ -20,6 +20,7 @@ from forum.models import Post, Status
 from .models import (
     Conversation,
     Guidelines,
+    ModerationAction,
     ModerationLog,
     Report,
     ReportReason,
@@ -165,6 +166,17 @@ def decisions_about(user: User, *, limit: int = 20) -> QuerySet[ModerationLog]:
         ModerationLog.objects.filter(target_user=user)
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def mute_decision_for(user: User) -> ModerationLog | None:
+    """The most recent decision that muted `user`: the one that tells them why."""
+    # One query on the (target_user, -created_at) index; only asked for a member who is muted.
+    return (
+        ModerationLog.objects.filter(target_user=user, action=ModerationAction.MUTE)
+        .order_by("-created_at", "-id")
+        .only("pk")
+        .first()
     )
 
 

@@ -33,21 +33,38 @@ def muted_message(user: User) -> str:
     )
 
 
-def muted(request: HttpRequest, user: User, *, back: str) -> HttpResponse:
-    """The page a muted member sees instead of the action: until when, and a way back."""
+def muted(
+    request: HttpRequest, user: User, *, back: str, back_label: str = "Back to the topic"
+) -> HttpResponse:
+    """The page a muted member sees instead of the action: until when, why, and a way back."""
+    # The link to the decision that says why comes from community's `muted` context processor
+    # (the forum does not import community).
     return render(
         request,
         "forum/paused.html",
-        {"heading": "Posting is paused for you", "message": muted_message(user), "back": back},
+        {
+            "heading": "Posting is paused for you",
+            "message": muted_message(user),
+            "back": back,
+            "back_label": back_label,
+            "muted": True,
+        },
         status=MUTED,
     )
 
 
-def too_many(request: HttpRequest, refusal: Refusal, *, back: str) -> HttpResponse:
+def too_many(
+    request: HttpRequest, refusal: Refusal, *, back: str, back_label: str = "Back to the topic"
+) -> HttpResponse:
     """The page for an action without a form (encouragement): nothing happened, try later."""
     return render(
         request,
         "forum/paused.html",
-        {"heading": "Let's take a short pause", "message": refusal.message, "back": back},
+        {
+            "heading": "Let's take a short pause",
+            "message": refusal.message,
+            "back": back,
+            "back_label": back_label,
+        },
         status=TOO_MANY,
     )

@@ -79,7 +79,9 @@ def _earlier_submission(request: AuthenticatedRequest, token: uuid.UUID | None) 
 def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     cat = get_object_or_404(Category, slug=slug)
     if not permissions.can_start_topic(request.user):
-        return refusals.muted(request, request.user, back=cat.get_absolute_url())
+        return refusals.muted(
+            request, request.user, back=cat.get_absolute_url(), back_label="Back to the category"
+        )
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["submission_token"]

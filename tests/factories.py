@@ -9,6 +9,8 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
+from community import services as community_services
+from community.models import ModerationAction, ModerationLog, ModerationReason, ReviewItem
 from forum import services
 from forum.models import Category, Post, Topic
 
@@ -67,3 +69,19 @@ def established_member(**fields) -> User:
     joined a month ago, with posts published. UserFactory's members joined a moment ago."""
     fields.setdefault("date_joined", timezone.now() - timedelta(days=30))
     return UserFactory(**fields)
+
+
+def mute(member: User, *, moderator: User | None = None, hours: int = 24) -> ModerationLog:
+    """`member` muted by a moderator's decision on one of their posts; returns the log row."""
+    post = make_reply(topic=make_topic(), author=member)
+    item = ReviewItem.objects.create(post=post)
+    log = community_services.act_on_item(
+        moderator=moderator or UserFactory(role="moderator"),
+        item=item,
+        action=ModerationAction.MUTE,
+        reason=ModerationReason.JUDGING,
+        explanation="Let's take a breather.",
+        until=timezone.now() + timedelta(hours=hours),
+    )
+    member.refresh_from_db()
+    return log

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.guidelines",
                 "community.context_processors.moderation",
+                "community.context_processors.muted",
                 "forum.notifications.context_processors.notifications",
             ],
         },
@@ -142,6 +143,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A failed check answers in the site's layout: what happened and how to keep what was typed.
+CSRF_FAILURE_VIEW = "community.errors.csrf_failure"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -150,7 +150,9 @@ def watch_category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     refusal = rate_limits.consume(request, action="follow")
     if refusal is not None:
-        return refusals.too_many(request, refusal, back=category.get_absolute_url())
+        return refusals.too_many(
+            request, refusal, back=category.get_absolute_url(), back_label="Back to the category"
+        )
     subscriptions.watch_category(user=request.user, category=category)
     messages.success(request, "You're watching this category. New posts in it will notify you.")
     return redirect(category)
@@ -162,7 +164,9 @@ def unwatch_category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     refusal = rate_limits.consume(request, action="follow")
     if refusal is not None:
-        return refusals.too_many(request, refusal, back=category.get_absolute_url())
+        return refusals.too_many(
+            request, refusal, back=category.get_absolute_url(), back_label="Back to the category"
+        )
     subscriptions.unwatch_category(user=request.user, category=category)
     messages.success(request, "You've stopped watching this category.")
     return redirect(category)

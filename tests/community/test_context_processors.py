@@ -1,8 +1,13 @@
-"""The layout's furniture from community: the guidelines banner and the queue link."""
+"""The layout's furniture from community: the guidelines banner, the queue link, the muted
+banner (its pages are in tests/community/test_errors.py)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.factories import UserFactory
+from community.context_processors import muted
+from forum.refusals import until
+from tests.factories import UserFactory, mute
 
 QUEUE_LINK = 'href="/moderation/"'
 
@@ -19,3 +24,24 @@ def test_visitors_see_the_guidelines_banner_and_no_queue_link(client):
     html = client.get("/").content.decode()
     assert QUEUE_LINK not in html
     assert "guidelines" in html.lower()
+
+
+@pytest.mark.django_db
+def test_the_muted_processor_runs_no_query_for_a_member_who_is_not_muted(
+    rf, member, django_assert_num_queries
+):
+    request = rf.get("/")
+    request.user = member
+    with django_assert_num_queries(0):
+        assert muted(request) == {}
+
+
+@pytest.mark.django_db
+def test_the_banner_costs_a_muted_member_one_query(client, member, rf):
+    mute(member)
+    request = rf.get("/")
+    request.user = member
+    with CaptureQueriesContext(connection) as queries:
+        notice = muted(request)["muted_notice"]
+    assert len(queries) == 1
+    assert notice.until == until(member)

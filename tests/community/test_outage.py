@@ -8,10 +8,9 @@ OperationalError a refused or terminated PostgreSQL connection raises.
 from __future__ import annotations
 
 import pytest
-from django.db import OperationalError, connection
 from django.test import Client
 
-from community.outage import STATIC_CRISIS_RESOURCES, server_error
+from community.outage import STATIC_CRISIS_RESOURCES, crisis_page, server_error, unavailable_page
 from forum.models import Post
 from tests.factories import CategoryFactory, UserFactory, make_topic
 from tests.harness import private_redis  # noqa: F401
@@ -36,20 +35,6 @@ def redis_cache(settings, private_redis):  # noqa: F811
         }
     }
     return private_redis
-
-
-@pytest.fixture
-def database_down(monkeypatch):
-    """From now on, every use of the database fails as when PostgreSQL is unreachable."""
-
-    def refuse(*args, **kwargs):
-        raise OperationalError("connection refused (simulated outage)")
-
-    def go_down() -> None:
-        monkeypatch.setattr(connection, "ensure_connection", refuse)
-        monkeypatch.setattr(connection, "close_if_health_check_failed", refuse)
-
-    return go_down
 
 
 def _signed_in_client(member) -> Client:
@@ -120,6 +105,45 @@ def test_a_bug_still_answers_500_with_a_kind_page(rf):
         response = server_error(request)
     assert response.status_code == 500
     assert 'href="/help-now/"' in response.content.decode()
+
+
+def _a_bug_page(rf):
+    try:
+        raise ValueError("a bug, not an outage")
+    except ValueError:
+        return server_error(rf.get("/somewhere/"))
+
+
+def test_outage_pages_look_like_the_site_and_keep_help_a_tap_away(rf, database_down):
+    database_down()
+    # Rendered with the database refusing every connection: none of them may try.
+    pages = {
+        "crisis": crisis_page(),
+        "unavailable": unavailable_page(),
+        "bug": _a_bug_page(rf),
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert '<a class="brand" href="/">' in html, name
+        assert '<a class="help-now" href="/help-now/">Need help now?</a>' in html, name
+        assert 'class="guidelines-banner"' in html, name
+        assert '<a href="/guidelines/">Read the community guidelines</a>' in html, name
+        # Tap to call and tap to text, as on the live /help-now/ page.
+        assert '<a class="button tap" href="tel:988">Call 988</a>' in html, name
+        assert 'href="sms:988">Text 988</a>' in html, name
+        assert '<a class="button tap" href="tel:116123">Call 116 123</a>' in html, name
+        for number in ("911", "999", "112"):
+            assert f'href="tel:{number}">Call {number}</a>' in html, name
+        assert "Text: Text 988" not in html, name
+        assert "csrfmiddlewaretoken" not in html, name
+    assert [r.status_code for r in pages.values()] == [200, 503, 500]
+
+
+def test_outage_pages_run_no_query(rf, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        crisis_page()
+        unavailable_page()
+        _a_bug_page(rf)
 
 
 def test_help_now_answers_200_whatever_broke(rf):

@@ -21,7 +21,7 @@ from community.models import (
     SanctionKind,
 )
 from forum.models import Notification, NotificationKind, Post, Status
-from tests.factories import UserFactory, make_reply, make_topic
+from tests.factories import UserFactory, make_reply, make_topic, mute
 
 
 def test_moderators_is_the_query_form_of_is_moderator(db):
@@ -233,3 +233,12 @@ def test_unfolded_report_ids_are_open_reports_in_no_item_made_before_the_cutoff(
     assert selectors.unfolded_report_ids(created_before=later) == [old.pk, recent.pk]
     assert closed.pk not in selectors.unfolded_report_ids(created_before=later)
     assert folded.pk not in selectors.unfolded_report_ids(created_before=later)
+
+
+def test_mute_decision_for_is_the_members_latest_mute(member, other_member):
+    assert selectors.mute_decision_for(member) is None
+    first = mute(member, hours=2)
+    mute(other_member)
+    latest = mute(member, hours=48)
+    assert selectors.mute_decision_for(member) == latest != first
+    assert selectors.mute_decision_for(other_member).target_user_id == other_member.pk

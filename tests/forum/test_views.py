@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from forum.models import Category, Post, Reaction, Status, Topic
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
+from tests.pages import without_csrf
 
 
 @pytest.fixture
@@ -425,7 +426,7 @@ def test_another_members_unseen_post_answers_exactly_like_a_missing_one(
         hidden = answer(member_client, method, url, data)
         missing = answer(member_client, method, missing_url, data)
         assert hidden.status_code == 404, (status, method, url)
-        assert hidden.content == missing.content, (status, method, url)
+        assert without_csrf(hidden.content) == without_csrf(missing.content), (status, method, url)
     after = Post.objects.get(pk=post.pk)
     assert (after.status, after.body, after.hear_count) == (status, "not for you yet", 0)
 
@@ -443,7 +444,8 @@ def test_posts_and_routes_of_a_topic_the_reader_cannot_open_answer_404(
         response = answer(member_client, method, url, data)
         assert response.status_code == 404, (method, url)
     not_found = answer(member_client, "get", reverse("forum:topic", args=[missing]), {})
-    assert answer(member_client, "get", topic.get_absolute_url(), {}).content == not_found.content
+    opened = answer(member_client, "get", topic.get_absolute_url(), {})
+    assert without_csrf(opened.content) == without_csrf(not_found.content)
     assert Post.objects.filter(topic=topic).count() == 1
 
 
