@@ -373,13 +373,14 @@ class ModerationReason(models.TextChoices):
     # Written by the system only.
     REPORTED = "reported", "Reported by members (automatic)"
     EXPIRED = "expired", "The sanction's time ended (automatic)"
+    POST_GONE = "post_gone", "The post was deleted or removed (automatic)"
 
 
 # Reasons a moderator can choose; the automatic ones are the system's.
 MODERATOR_REASONS = [
     c
     for c in ModerationReason.choices
-    if c[0] not in (ModerationReason.REPORTED, ModerationReason.EXPIRED)
+    if c[0] not in (ModerationReason.REPORTED, ModerationReason.EXPIRED, ModerationReason.POST_GONE)
 ]
 
 
@@ -399,6 +400,7 @@ class ModerationAction(models.TextChoices):
     # Written by the system, not chosen by a moderator.
     AUTO_HIDE = "auto_hide", "Hidden automatically after reports"
     EXPIRE = "expire", "Sanction ended"
+    CLOSE = "close", "Closed automatically"
 
 
 class ModerationLog(models.Model):
@@ -707,3 +709,30 @@ class ConversationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk} in conversation {self.conversation_id}"
+
+
+# --- Explanation templates: the words a moderator starts from, per reason and action ---------
+
+
+class ExplanationTemplate(models.Model):
+    """What the decision form's explanation is prefilled with for one (reason, action) pair.
+
+    Admins keep these kind and specific; the moderator reads and edits the text before it is
+    sent, so a template is a starting point, never a message sent unread.
+    """
+
+    reason = models.CharField(max_length=20, choices=MODERATOR_REASONS)
+    action = models.CharField(max_length=20, choices=ModerationAction.choices)
+    text = models.TextField(
+        max_length=1000, help_text="Written to the member: kind, specific, in plain words."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["action", "reason"]
+        constraints = [
+            models.UniqueConstraint(fields=["reason", "action"], name="explanation_template_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.get_reason_display()}"

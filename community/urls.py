@@ -40,3 +40,14 @@ urlpatterns += [
     path("p/<int:pk>/check-in/", conversation_views.check_in, name="check_in"),
     path("moderation/messages/", conversation_views.team_inbox, name="team_inbox"),
 ]
+
+# Approving new members' posts together from the review queue (community.bulk_views).
+from . import bulk_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "moderation/new-members/",
+        bulk_views.approve_new_members,
+        name="approve_new_members",
+    ),
+]
