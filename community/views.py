@@ -305,22 +305,22 @@ def claim(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except services.ModerationError as error:
         messages.error(request, str(error))
     show = _show(request.POST.get("show"))
-    return redirect(f"{found.get_absolute_url()}?{urlencode({'show': show})}#decision")
+    return redirect(f"{found.get_absolute_url()}?{urlencode({'show': show})}")
 
 
-# What the moderator is told they did, in the past tense.
+# What the moderator is told is now so, after a decision.
 DONE_WORDS: dict[str, str] = {
-    ModerationAction.KEEP: "kept the post and dismissed the reports",
-    ModerationAction.HIDE: "hidden the post",
-    ModerationAction.REMOVE: "removed the post",
-    ModerationAction.EDIT: "edited the post",
-    ModerationAction.LOCK: "locked the topic",
-    ModerationAction.UNLOCK: "unlocked the topic",
-    ModerationAction.APPROVE: "approved the post",
-    ModerationAction.REJECT: "decided not to publish the post",
-    ModerationAction.WARN: "warned the member",
-    ModerationAction.MUTE: "muted the member",
-    ModerationAction.SUSPEND: "suspended the member",
+    ModerationAction.KEEP: "the post stays up and its reports are dismissed",
+    ModerationAction.HIDE: "the post is hidden",
+    ModerationAction.REMOVE: "the post is removed",
+    ModerationAction.EDIT: "the post is edited",
+    ModerationAction.LOCK: "the topic is locked",
+    ModerationAction.UNLOCK: "the topic is open to replies again",
+    ModerationAction.APPROVE: "the post is approved and published",
+    ModerationAction.REJECT: "the post will not be published",
+    ModerationAction.WARN: "the member is warned",
+    ModerationAction.MUTE: "the member is muted",
+    ModerationAction.SUSPEND: "the member is suspended",
 }
 QUEUE_CLEAR = "The queue is clear: nothing else is waiting here. Thank you."
 
@@ -341,7 +341,7 @@ def _after_decision(
         return redirect(queue_url)
     messages.success(request, f"{done} This is the next item.")
     next_url = reverse("community:review_item", kwargs={"pk": next_id})
-    return redirect(f"{next_url}?{urlencode({'show': show})}#decision")
+    return redirect(f"{next_url}?{urlencode({'show': show})}")
 
 
 @moderator_required

@@ -679,7 +679,7 @@ def test_a_queue_row_names_topic_category_author_and_local_time(client, moderato
     assert "Waiting since (Asia/Tokyo)" in page
     local = timezone.localtime(item.opened_at, ZoneInfo("Asia/Tokyo"))
     assert local.strftime("%H:%M") in page
-    assert f"{item.get_absolute_url()}?show=all#decision" in page
+    assert f"{item.get_absolute_url()}?show=all" in page
 
 
 def test_the_queue_page_takes_the_same_queries_for_5_and_50_items(client, moderator):
@@ -752,13 +752,13 @@ def test_apply_opens_the_next_item_of_the_same_filter(client, moderator):
     client.force_login(moderator)
     response = client.post(act_url(first), {"action": "approve", "show": "pending", "then": "next"})
     assert response.status_code == 302
-    assert response["Location"] == f"{second.get_absolute_url()}?show=pending#decision"
+    assert response["Location"] == f"{second.get_absolute_url()}?show=pending"
     first.refresh_from_db()
     assert first.status == ReviewStatus.RESOLVED
     log = ModerationLog.objects.get(review_item=first)
     assert (log.action, log.explanation) == (ModerationAction.APPROVE, "")
     page = client.get(response["Location"]).content.decode()
-    assert "Done: approved the post. It is logged. This is the next item." in page
+    assert "Done: the post is approved and published. It is logged. This is the next item." in page
 
 
 def test_the_last_item_leads_back_to_a_clear_queue(client, moderator):
@@ -789,7 +789,7 @@ def test_an_unknown_filter_is_carried_as_all(client, moderator):
     first, second = waiting_item(), waiting_item()
     client.force_login(moderator)
     response = client.post(act_url(first), {"action": "approve", "show": "<script>"})
-    assert response["Location"] == f"{second.get_absolute_url()}?show=all#decision"
+    assert response["Location"] == f"{second.get_absolute_url()}?show=all"
 
 
 def test_hiding_with_a_template_shows_the_words_before_sending(client, moderator):
