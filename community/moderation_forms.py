@@ -166,8 +166,7 @@ class ModerationActionForm(DecisionFields):
         template = self.templates.get(f"{action}:{reason}", "")
         if template:
             # Shown filled in, never sent unread: the moderator reads it and applies again.
-            self.data = self.data.copy()
-            self.data["explanation"] = template
+            self.data = {**dict(self.data.items()), "explanation": template}
             self.add_error(
                 "explanation",
                 "We filled in the usual words for this reason. Please read them, change "
