@@ -100,3 +100,88 @@ def test_a_moderator_clears_25_items_with_the_keyboard(live_server, browser):
 
     page.goto(f"{base}/moderation/log/")
     check_layout(page, "the log")
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_shortcuts_wait_while_typing_and_the_sanction_fields_wait_for_a_sanction(
+    live_server, browser
+):
+    from community.models import ExplanationTemplate
+
+    base = live_server.url
+    ExplanationTemplate.objects.update_or_create(
+        action="hide", reason="advice", defaults={"text": "Could you share your own experience?"}
+    )
+    first = reported_item(body="Just stop feeling sorry for yourself.")
+    reported_item(body="Another reported reply.")
+    waiting_item(body="Hello, I am new here and a little nervous.")
+    moderator = UserFactory(
+        username="calm_harbour", email="harbour@example.test", role=Role.MODERATOR
+    )
+    page = browser.new_context(bypass_csp=True).new_page()
+    log_in(page, base, moderator.email)
+    page.goto(f"{base}{first.get_absolute_url()}?show=reported")
+
+    sanction = page.get_by_role("group", name="Only for mute or suspend: for how long")
+    expect(sanction).to_be_hidden()
+    page.get_by_label("Mute (can read, cannot post)").check()
+    expect(sanction).to_be_visible()
+    expect(sanction.get_by_label("Until (your time, UTC)")).to_be_visible()
+
+    # h chooses hide and moves to the reason; the template fills the explanation.
+    page.get_by_label("Keep (dismiss the reports)").focus()
+    page.keyboard.press("h")
+    expect(page.get_by_label("Reason", exact=True)).to_be_focused()
+    expect(sanction).to_be_hidden()
+    page.get_by_label("Reason", exact=True).select_option("advice")
+    explanation = page.get_by_label("Explanation for the member")
+    expect(explanation).to_have_value("Could you share your own experience?")
+
+    # Typing j, k, a, e, h, c or ? in a field types them; nothing navigates or opens.
+    url = page.url
+    explanation.fill("")
+    explanation.press_sequentially("jkaehc?")
+    expect(explanation).to_have_value("jkaehc?")
+    assert page.url == url
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_hidden()
+
+    # c claims the item; j and k walk the filter.
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("c")
+    expect(page.get_by_text("You claimed this item.")).to_be_visible()
+    page.keyboard.press("j")
+    expect(page.get_by_role("link", name="Previous item")).to_be_visible()
+    page.keyboard.press("k")
+    expect(page.get_by_text("You claimed this item.")).to_be_visible()
+
+    page.goto(f"{base}/moderation/new-members/")
+    expect(page.get_by_text("Hello, I am new here and a little nervous.")).to_be_visible()
+    check_layout(page, "bulk approval")
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_javascript_every_decision_still_works(live_server, browser):
+    base = live_server.url
+    reported_item(topic=make_topic(title="Words worth keeping"), body="Words to keep.")
+    waiting_item(topic=make_topic(title="Saying hello"), body="A newcomer's hello.")
+    moderator = UserFactory(username="still_pine", email="pine@example.test", role=Role.MODERATOR)
+    page = browser.new_context(java_script_enabled=False).new_page()
+    log_in(page, base, moderator.email)
+    page.goto(f"{base}/moderation/")
+    page.get_by_role("link", name="Words worth keeping").click()
+    # The sanction fields are there, saying what they are for.
+    expect(page.get_by_role("group", name="Only for mute or suspend: for how long")).to_be_visible()
+    expect(page.get_by_role("button", name="Keyboard shortcuts")).to_be_hidden()
+    page.get_by_label("Keep (dismiss the reports)").check()
+    page.get_by_role("button", name="Apply and open the next item").click()
+    expect(
+        page.get_by_text("Done: the post stays up and its reports are dismissed.")
+    ).to_be_visible()
+    page.get_by_label("Approve", exact=True).check()
+    page.get_by_role("button", name="Apply and back to the queue").click()
+    expect(
+        page.get_by_text("The queue is clear").or_(page.get_by_text("Nothing is waiting here."))
+    ).to_have_count(1)
+    assert ReviewItem.objects.open().count() == 0
