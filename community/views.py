@@ -331,10 +331,10 @@ def _after_decision(
     """Where a decision leads: the next item of the same filter (the default), or the queue."""
     done = f"Done: {DONE_WORDS.get(log.action, log.get_action_display().lower())}. It is logged."
     queue_url = f"{reverse('community:queue')}?{urlencode({'show': show})}"
-    if request.POST.get("then") == "queue":
-        messages.success(request, done)
-        return redirect(queue_url)
     after = selectors.workable_item_ids(show=show, moderator=request.user)
+    if request.POST.get("then") == "queue":
+        messages.success(request, done if after else f"{done} {QUEUE_CLEAR}")
+        return redirect(queue_url)
     next_id = selectors.next_after(before=before, after=after, pk=pk)
     if next_id is None:
         messages.success(request, f"{done} {QUEUE_CLEAR}")

@@ -775,6 +775,9 @@ def test_apply_and_back_to_the_queue(client, moderator):
     client.force_login(moderator)
     response = client.post(act_url(first), {"action": "keep", "then": "queue", "show": "all"})
     assert response["Location"] == reverse("community:queue") + "?show=all"
+    page = client.get(response["Location"]).content.decode()
+    assert "Done: the post stays up and its reports are dismissed. It is logged." in page
+    assert "The queue is clear" not in page
 
 
 def test_next_skips_items_another_moderator_claimed(client, moderator):
