@@ -269,8 +269,8 @@ def _item_page(
             "previous_id": previous_id,
             "next_id": next_id,
             "offers_sanction": bool(actions & set(SANCTIONS)),
-            "templates": selectors.explanation_templates(),
-            "zone": selectors.moderator_zone(user),
+            "templates": form.templates,
+            "zone": form.zone,
             # Arriving from the queue or the previous decision, the keyboard starts at the
             # decision; a first visit from elsewhere starts at the top like any page.
             "focus_decision": "show" in request.GET and item.status == ReviewStatus.OPEN,
