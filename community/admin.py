@@ -10,7 +10,14 @@ from django.contrib import admin
 from forum.models import ScreeningPhrase
 
 from . import services
-from .models import CrisisResource, Guidelines, ModerationLog, ReviewItem, Sanction
+from .models import (
+    CrisisResource,
+    ExplanationTemplate,
+    Guidelines,
+    ModerationLog,
+    ReviewItem,
+    Sanction,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -94,3 +101,14 @@ class SanctionAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "starts_at", "ends_at", "lifted_at"]
     list_filter = ["kind"]
     raw_id_fields = ["user", "created_by"]
+
+
+@admin.register(ExplanationTemplate)
+class ExplanationTemplateAdmin(admin.ModelAdmin):
+    """The words a moderator's explanation starts from, per reason and action. The moderator
+    reads and edits them on the review item before anything reaches a member."""
+
+    list_display = ["action", "reason", "text", "updated_at"]
+    list_filter = ["action", "reason"]
+    search_fields = ["text"]
+    fields = ["reason", "action", "text"]

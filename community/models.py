@@ -385,13 +385,20 @@ class ModerationReason(models.TextChoices):
     EXPIRED = "expired", "The sanction's time ended (automatic)"
     # Written when a moderator takes over an item another moderator had claimed.
     HANDOVER = "handover", "Taken over from another moderator"
+    POST_GONE = "post_gone", "The post was deleted or removed (automatic)"
 
 
 # Reasons a moderator can choose; the automatic ones are the system's.
 MODERATOR_REASONS = [
     c
     for c in ModerationReason.choices
-    if c[0] not in (ModerationReason.REPORTED, ModerationReason.EXPIRED, ModerationReason.HANDOVER)
+    if c[0]
+    not in (
+        ModerationReason.REPORTED,
+        ModerationReason.EXPIRED,
+        ModerationReason.HANDOVER,
+        ModerationReason.POST_GONE,
+    )
 ]
 
 
@@ -413,6 +420,7 @@ class ModerationAction(models.TextChoices):
     # Written by the system, not chosen by a moderator.
     AUTO_HIDE = "auto_hide", "Hidden automatically after reports"
     EXPIRE = "expire", "Sanction ended"
+    CLOSE = "close", "Closed automatically"
 
 
 class ModerationLog(models.Model):
@@ -721,3 +729,30 @@ class ConversationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk} in conversation {self.conversation_id}"
+
+
+# --- Explanation templates: the words a moderator starts from, per reason and action ---------
+
+
+class ExplanationTemplate(models.Model):
+    """What the decision form's explanation is prefilled with for one (reason, action) pair.
+
+    Admins keep these kind and specific; the moderator reads and edits the text before it is
+    sent, so a template is a starting point, never a message sent unread.
+    """
+
+    reason = models.CharField(max_length=20, choices=MODERATOR_REASONS)
+    action = models.CharField(max_length=20, choices=ModerationAction.choices)
+    text = models.TextField(
+        max_length=1000, help_text="Written to the member: kind, specific, in plain words."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["action", "reason"]
+        constraints = [
+            models.UniqueConstraint(fields=["reason", "action"], name="explanation_template_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.get_reason_display()}"

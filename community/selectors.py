@@ -8,8 +8,11 @@ is here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -19,6 +22,8 @@ from forum.models import Post, Status
 
 from .models import (
     Conversation,
+    DutyRota,
+    ExplanationTemplate,
     Guidelines,
     ModerationAction,
     ModerationLog,
@@ -140,13 +145,111 @@ def unfolded_report_ids(*, created_before: datetime, limit: int = 500) -> list[i
     )
 
 
+def _open_in_filter(show: str) -> ReviewItemQuerySet:
+    # A post its author deleted has nothing left to review: its item closes by itself
+    # (services.close_items_for_post), and until then it is no blank row in the queue.
+    return QUEUE_FILTERS[show][1](ReviewItem.objects.open()).exclude(post__status=Status.DELETED)
+
+
 def review_queue(*, show: str) -> QuerySet[ReviewItem]:
-    """The open items filter `show` picks (QUEUE_FILTERS), most urgent first, with their rows."""
-    only = QUEUE_FILTERS[show][1]
+    """The open items filter `show` picks (QUEUE_FILTERS), most urgent first, with what each
+    row shows (topic, category, author, claimer) read in the same query."""
     return (
-        only(ReviewItem.objects.open())
-        .select_related("post", "post__author", "claimed_by")
+        _open_in_filter(show)
+        .select_related("post__topic__category", "post__author", "claimed_by")
         .by_priority()[:QUEUE_LIMIT]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One row of the review queue: the item and whether its author is a new member."""
+
+    item: ReviewItem
+    new_member: bool
+
+
+def queue_rows(*, show: str, now: datetime) -> list[QueueRow]:
+    """The queue's rows for filter `show`, in one query whatever their number."""
+    joined_after = now - timedelta(days=settings.NEW_MEMBER_DAYS)
+    return [
+        QueueRow(
+            item=item,
+            new_member=item.needs_approval or item.post.author.date_joined > joined_after,
+        )
+        for item in review_queue(show=show)
+    ]
+
+
+def workable_item_ids(*, show: str, moderator: User) -> list[int]:
+    """Ids of the open items of filter `show` that `moderator` can work on (nobody else
+    claimed them), in queue order: what "next" and "previous" walk through."""
+    return list(
+        _open_in_filter(show)
+        .filter(Q(claimed_by__isnull=True) | Q(claimed_by=moderator))
+        .by_priority()
+        .values_list("pk", flat=True)[:QUEUE_LIMIT]
+    )
+
+
+def neighbours(ids: list[int], pk: int) -> tuple[int | None, int | None]:
+    """The ids before and after `pk` in `ids` (None at either end, or when it is not there)."""
+    if pk not in ids:
+        return None, (ids[0] if ids else None)
+    at = ids.index(pk)
+    return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def next_after(*, before: list[int], after: list[int], pk: int) -> int | None:
+    """The item to open once `pk` is decided: the first still workable item that came after
+    it in the queue (`before`, read before acting), else the top of the queue now (`after`)."""
+    still = set(after)
+    later = before[before.index(pk) + 1 :] if pk in before else []
+    for candidate in later:
+        if candidate in still:
+            return candidate
+    return after[0] if after else None
+
+
+def moderator_zone(user: User) -> ZoneInfo:
+    """The time zone `user` keeps their duty rota in (UTC until they set one): moderation
+    pages show times there."""
+    name = DutyRota.objects.filter(moderator=user).values_list("time_zone", flat=True).first()
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def explanation_templates() -> dict[str, str]:
+    """Every explanation template, keyed "action:reason" (the decision form prefills these)."""
+    return {
+        f"{action}:{reason}": text
+        for action, reason, text in ExplanationTemplate.objects.values_list(
+            "action", "reason", "text"
+        )
+    }
+
+
+def explanation_template(*, action: str, reason: str) -> str:
+    """The template for (`action`, `reason`), or "" when admins wrote none."""
+    return (
+        ExplanationTemplate.objects.filter(action=action, reason=reason)
+        .values_list("text", flat=True)
+        .first()
+        or ""
+    )
+
+
+def new_member_posts_waiting(*, limit: int = 50) -> list[ReviewItem]:
+    """Open items for new members' posts waiting for approval, oldest first, with the post,
+    its topic, category and author: the bulk approval page shows each in full."""
+    return list(
+        ReviewItem.objects.open()
+        .awaiting_approval()
+        .filter(post__status=Status.PENDING)
+        .select_related("post__topic__category", "post__author", "claimed_by")
+        .order_by("opened_at", "id")[:limit]
     )
 
 

@@ -68,3 +68,21 @@ def send_queue_summary() -> int:
 def lift_expired_sanctions() -> int:
     """Mutes and suspensions whose time has ended are lifted and logged."""
     return services.lift_expired_sanctions()
+
+
+@shared_task(
+    name="community.close_items_for_post",
+    autoretry_for=RETRYABLE,
+    retry_backoff=2,
+    max_retries=5,
+)
+def close_items_for_post(post_id: int) -> int | None:
+    """The post's open review item is closed and logged if the post is deleted or removed."""
+    item = services.close_items_for_post(post_id=post_id)
+    return item.pk if item else None
+
+
+@shared_task(name="community.sweep_items_of_gone_posts")
+def sweep_items_of_gone_posts() -> int:
+    """Items whose post is gone and whose closing task was lost are closed and logged."""
+    return services.sweep_items_of_gone_posts()

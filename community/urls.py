@@ -45,3 +45,14 @@ urlpatterns += [
 urlpatterns += [
     path("moderation/items/<int:pk>/take-over/", views.take_over, name="take_over_item"),
 ]
+
+# Approving new members' posts together from the review queue (community.bulk_views).
+from . import bulk_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "moderation/new-members/",
+        bulk_views.approve_new_members,
+        name="approve_new_members",
+    ),
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -28,9 +30,11 @@ from .models import (
     ModerationLog,
     Report,
     ReviewItem,
+    ReviewStatus,
     Sanction,
 )
 from .moderation_forms import (
+    SANCTIONS,
     LiftSanctionForm,
     ModerationActionForm,
     ModeratorEditForm,
@@ -185,36 +189,58 @@ def moderator_required(view):
     return wrapper
 
 
+def _show(value: str | None) -> str:
+    """The queue filter a page carries along ("all" unless a known one is named)."""
+    return value if value in selectors.QUEUE_FILTERS else "all"
+
+
 @moderator_required
 def queue(request: AuthenticatedRequest) -> HttpResponse:
-    show = request.GET.get("show", "all")
-    if show not in selectors.QUEUE_FILTERS:
-        show = "all"
+    show = _show(request.GET.get("show"))
     return render(
         request,
         "community/moderation/queue.html",
         {
-            "items": selectors.review_queue(show=show),
+            "rows": selectors.queue_rows(show=show, now=timezone.now()),
             "show": show,
             "filters": [(key, label) for key, (label, _) in selectors.QUEUE_FILTERS.items()],
             "on_duty_now": rota.moderators_on_duty(now=timezone.now()),
+            "zone": selectors.moderator_zone(request.user),
         },
     )
 
 
 def _action_choices(item: ReviewItem) -> list[tuple[str, str]]:
-    # Editing has its own page, where the moderator writes the new text.
+    # Editing has its own page, where the moderator writes the new text; a topic is offered
+    # the lock it does not have, never the one it has.
+    locked = item.post.topic.is_locked
+    skip = {ModerationAction.EDIT, ModerationAction.LOCK if locked else ModerationAction.UNLOCK}
     return [
         (action, ModerationAction(action).label)
         for action in services.actions_for(item.post)
-        if action != ModerationAction.EDIT
+        if action not in skip
     ]
 
 
-def _item_page(request: AuthenticatedRequest, item: ReviewItem, form) -> HttpResponse:
+def _decision_form(request: AuthenticatedRequest, item: ReviewItem) -> ModerationActionForm:
+    return ModerationActionForm(
+        request.POST if request.method == "POST" else None,
+        actions=_action_choices(item),
+        zone=selectors.moderator_zone(request.user),
+        templates=selectors.explanation_templates(),
+    )
+
+
+def _item_page(
+    request: AuthenticatedRequest, item: ReviewItem, form: ModerationActionForm, *, show: str
+) -> HttpResponse:
     post = item.post
     author = post.author
     user = request.user
+    previous_id, next_id = selectors.neighbours(
+        selectors.workable_item_ids(show=show, moderator=user), item.pk
+    )
+    actions = {value for value, _ in _action_choices(item)}
     return render(
         request,
         "community/moderation/item.html",
@@ -225,7 +251,7 @@ def _item_page(request: AuthenticatedRequest, item: ReviewItem, form) -> HttpRes
             "situation": words_for(
                 status=post.status, crisis_language=post.crisis_language
             ).moderator,
-            "context_posts": selectors.posts_around(post),
+            "context_posts": [p for p in selectors.posts_around(post) if p.pk != post.pk],
             "reports": item.post.reports.select_related("reporter").order_by("created_at"),
             "history": selectors.decisions_about(author),
             # Private conversations with the author: linked from the item and their history.
@@ -238,9 +264,24 @@ def _item_page(request: AuthenticatedRequest, item: ReviewItem, form) -> HttpRes
             ],
             "can_claim": permissions.can_claim_item(user, item),
             "can_release": permissions.can_release_item(user, item),
+            "can_take_over": permissions.can_take_over_item(user, item),
+            # The decision form shows only to a moderator who may use it; otherwise the page
+            # says why, in the words the services use to refuse. A decision refused as it was
+            # sent keeps its form, with the refusal and everything the moderator typed.
+            "can_act": permissions.can_act_on_item(user, item) or form.is_bound,
+            "about_own_post": permissions.is_about_own_post(user, item),
             "lift_form": LiftSanctionForm(),
             "form": form,
             "author": author,
+            "show": show,
+            "previous_id": previous_id,
+            "next_id": next_id,
+            "offers_sanction": bool(actions & set(SANCTIONS)),
+            "templates": form.templates,
+            "zone": form.zone,
+            # Arriving from the queue or the previous decision, the keyboard starts at the
+            # decision; a first visit from elsewhere starts at the top like any page.
+            "focus_decision": "show" in request.GET and item.status == ReviewStatus.OPEN,
         },
     )
 
@@ -257,7 +298,8 @@ def _moderated_item(pk: int) -> ReviewItem:
 @moderator_required
 def item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     found = _moderated_item(pk)
-    return _item_page(request, found, ModerationActionForm(actions=_action_choices(found)))
+    show = _show(request.GET.get("show"))
+    return _item_page(request, found, _decision_form(request, found), show=show)
 
 
 @moderator_required
@@ -270,15 +312,54 @@ def claim(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
     except services.ModerationError as error:
         messages.error(request, str(error))
-    return redirect(found)
+    show = _show(request.POST.get("show"))
+    return redirect(f"{found.get_absolute_url()}?{urlencode({'show': show})}")
+
+
+# What the moderator is told is now so, after a decision.
+DONE_WORDS: dict[str, str] = {
+    ModerationAction.KEEP: "the post stays up and its reports are dismissed",
+    ModerationAction.HIDE: "the post is hidden",
+    ModerationAction.REMOVE: "the post is removed",
+    ModerationAction.EDIT: "the post is edited",
+    ModerationAction.LOCK: "the topic is locked",
+    ModerationAction.UNLOCK: "the topic is open to replies again",
+    ModerationAction.APPROVE: "the post is approved and published",
+    ModerationAction.REJECT: "the post will not be published",
+    ModerationAction.WARN: "the member is warned",
+    ModerationAction.MUTE: "the member is muted",
+    ModerationAction.SUSPEND: "the member is suspended",
+}
+QUEUE_CLEAR = "The queue is clear: nothing else is waiting here. Thank you."
+
+
+def _after_decision(
+    request: AuthenticatedRequest, *, log: ModerationLog, before: list[int], pk: int, show: str
+) -> HttpResponse:
+    """Where a decision leads: the next item of the same filter (the default), or the queue."""
+    done = f"Done: {DONE_WORDS.get(log.action, log.get_action_display().lower())}. It is logged."
+    queue_url = f"{reverse('community:queue')}?{urlencode({'show': show})}"
+    after = selectors.workable_item_ids(show=show, moderator=request.user)
+    if request.POST.get("then") == "queue":
+        messages.success(request, done if after else f"{done} {QUEUE_CLEAR}")
+        return redirect(queue_url)
+    next_id = selectors.next_after(before=before, after=after, pk=pk)
+    if next_id is None:
+        messages.success(request, f"{done} {QUEUE_CLEAR}")
+        return redirect(queue_url)
+    messages.success(request, f"{done} This is the next item.")
+    next_url = reverse("community:review_item", kwargs={"pk": next_id})
+    return redirect(f"{next_url}?{urlencode({'show': show})}")
 
 
 @moderator_required
 @require_POST
 def act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     found = _moderated_item(pk)
-    form = ModerationActionForm(request.POST, actions=_action_choices(found))
+    show = _show(request.POST.get("show"))
+    form = _decision_form(request, found)
     if form.is_valid():
+        before = selectors.workable_item_ids(show=show, moderator=request.user)
         try:
             log = services.act_on_item(
                 moderator=request.user,
@@ -291,18 +372,19 @@ def act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except services.ModerationError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Done: {log.get_action_display().lower()}. It is logged.")
-            return redirect("community:queue")
-    return _item_page(request, found, form)
+            return _after_decision(request, log=log, before=before, pk=found.pk, show=show)
+    return _item_page(request, found, form, show=show)
 
 
 @moderator_required
 def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     found = _moderated_item(pk)
+    show = _show(request.POST.get("show") or request.GET.get("show"))
     form = ModeratorEditForm(request.POST or None, initial={"body": found.post.body})
     if request.method == "POST" and form.is_valid():
+        before = selectors.workable_item_ids(show=show, moderator=request.user)
         try:
-            services.act_on_item(
+            log = services.act_on_item(
                 moderator=request.user,
                 item=found,
                 action=ModerationAction.EDIT,
@@ -313,9 +395,10 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except services.ModerationError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "The post is edited and the change is logged.")
-            return redirect("community:queue")
-    return render(request, "community/moderation/edit.html", {"item": found, "form": form})
+            return _after_decision(request, log=log, before=before, pk=found.pk, show=show)
+    return render(
+        request, "community/moderation/edit.html", {"item": found, "form": form, "show": show}
+    )
 
 
 @moderator_required
@@ -352,7 +435,13 @@ def log(request: AuthenticatedRequest) -> HttpResponse:
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(
-        request, "community/moderation/log.html", {"page_obj": page, "entries": page.object_list}
+        request,
+        "community/moderation/log.html",
+        {
+            "page_obj": page,
+            "entries": page.object_list,
+            "zone": selectors.moderator_zone(request.user),
+        },
     )
 
 

@@ -54,6 +54,9 @@ def _render(body: str) -> str:
 
 # Community's task, named (never imported): it opens the review item and alerts moderators.
 REVIEW_NEW_POST_TASK = "community.review_new_post"
+# A post that is gone (deleted by its author, or removed) has nothing left to review: the
+# community closes its open review item, logged.
+CLOSE_REVIEW_ITEMS_TASK = "community.close_items_for_post"
 
 
 def needs_review(author: User) -> bool:
@@ -258,6 +261,7 @@ def delete_post(*, user: User, post: Post) -> Post:
     post.body = ""
     post.body_html = ""
     post.save(update_fields=["status", "body", "body_html"])
+    dispatch.publish_after_commit(CLOSE_REVIEW_ITEMS_TASK, post.pk)
     topic_changes: dict[str, Any] = {"revision": NEW_REVISION}
     if was_published:
         # The opening post counts in the category's posts too (create_topic counted it), but
@@ -283,6 +287,8 @@ def set_post_status(*, post: Post, status: str) -> Post:
         raise ForumError("This post was removed by its author.")
     post.status = status
     post.save(update_fields=["status"])
+    if status == Status.REMOVED:
+        dispatch.publish_after_commit(CLOSE_REVIEW_ITEMS_TASK, post.pk)
     now = timezone.now()
     delta = (status == Status.PUBLISHED) - (old == Status.PUBLISHED)
     approved = old == Status.PENDING and status == Status.PUBLISHED

@@ -46,3 +46,13 @@ __all__ = [
 from .conversations import check_in, reply_to_conversation, start_conversation
 
 __all__ += ["check_in", "reply_to_conversation", "start_conversation"]
+
+from .bulk import BulkApproval, approve_items  # noqa: E402
+from .closing import close_items_for_post, sweep_items_of_gone_posts  # noqa: E402
+
+__all__ += [
+    "BulkApproval",
+    "approve_items",
+    "close_items_for_post",
+    "sweep_items_of_gone_posts",
+]

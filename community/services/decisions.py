@@ -182,7 +182,8 @@ def _check_decision(*, post: Post, action: str, reason: str, explanation: str) -
         raise ModerationError("Please choose an action from the list.")
     if reason not in dict(MODERATOR_REASONS):
         raise ModerationError("Please choose the reason, naming the guideline concerned.")
-    if not explanation.strip():
+    # Approve and keep tell the member only good news: no explanation is needed.
+    if not explanation.strip() and action not in (ModerationAction.APPROVE, ModerationAction.KEEP):
         raise ModerationError("Please explain your decision: the member will read it.")
     if post.status not in ITEM_ACTIONS[action]:
         raise ModerationError(

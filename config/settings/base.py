@@ -284,6 +284,13 @@ CELERY_BEAT_SCHEDULE["community-sweep-unfolded-reports"] = {
     "task": "community.sweep_unfolded_reports",
     "schedule": 60,
 }
+# Review items whose post was deleted or removed close by themselves (the task
+# community.close_items_for_post, dispatched by forum.services); this sweep closes those whose
+# task was lost.
+CELERY_BEAT_SCHEDULE["community-sweep-items-of-gone-posts"] = {
+    "task": "community.sweep_items_of_gone_posts",
+    "schedule": 5 * 60,
+}
 # Notifications (forum.notifications.tasks): the outbox sweep (every 15 s) hands over email rows
 # that are due (a coalescing window closed, a retry's backoff or a mail-server pause ended) and
 # re-dispatches rows pending for longer than OUTBOX_REDISPATCH_AFTER seconds after a hand-off;

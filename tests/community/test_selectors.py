@@ -242,3 +242,110 @@ def test_mute_decision_for_is_the_members_latest_mute(member, other_member):
     latest = mute(member, hours=48)
     assert selectors.mute_decision_for(member) == latest != first
     assert selectors.mute_decision_for(other_member).target_user_id == other_member.pk
+
+
+# --- the queue's rows, "next" and "previous", the moderator's zone (issue 12) ---------------
+
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from community.models import DutyRota, ExplanationTemplate  # noqa: E402
+from forum import services as forum_services  # noqa: E402
+from tests.community.queue_helpers import reported_item, waiting_item  # noqa: E402
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_queue_rows_take_one_query_whatever_their_number(db, count, django_assert_num_queries):
+    for _ in range(count):
+        waiting_item()
+    with django_assert_num_queries(1):
+        rows = selectors.queue_rows(show="all", now=timezone.now())
+        # Everything a row shows, read without another query.
+        shown = [
+            (
+                row.item.post.topic.title,
+                row.item.post.topic.category.name,
+                row.item.post.author.public_name,
+                row.item.claimed_by,
+                row.new_member,
+            )
+            for row in rows
+        ]
+    assert len(shown) == count
+
+
+def test_a_queue_row_says_new_member_for_a_waiting_post_or_a_recent_account(db):
+    waiting = waiting_item()
+    old_hand = reported_item()
+    User.objects.filter(pk=old_hand.post.author_id).update(
+        date_joined=timezone.now() - timedelta(days=365)
+    )
+    newcomer = reported_item()
+    rows = {
+        row.item.pk: row.new_member for row in selectors.queue_rows(show="all", now=timezone.now())
+    }
+    assert rows == {waiting.pk: True, old_hand.pk: False, newcomer.pk: True}
+
+
+def test_a_post_its_author_deleted_is_no_row_in_the_queue(db):
+    kept = waiting_item()
+    gone = waiting_item()
+    Post.objects.filter(pk=gone.post_id).update(status=Status.DELETED, body="")
+    assert [row.item.pk for row in selectors.queue_rows(show="all", now=timezone.now())] == [
+        kept.pk
+    ]
+
+
+def test_workable_items_leave_out_what_another_moderator_claimed(db, moderator):
+    mine, theirs, free = waiting_item(), waiting_item(), waiting_item()
+    services.claim_item(moderator=moderator, item=mine)
+    services.claim_item(moderator=UserFactory(role=Role.MODERATOR), item=theirs)
+    assert selectors.workable_item_ids(show="all", moderator=moderator) == [mine.pk, free.pk]
+
+
+def test_workable_items_follow_the_filter(db, moderator):
+    waiting = waiting_item()
+    reported = reported_item()
+    assert selectors.workable_item_ids(show="pending", moderator=moderator) == [waiting.pk]
+    assert selectors.workable_item_ids(show="reported", moderator=moderator) == [reported.pk]
+
+
+def test_neighbours_are_the_items_either_side():
+    assert selectors.neighbours([4, 7, 9], 7) == (4, 9)
+    assert selectors.neighbours([4, 7, 9], 4) == (None, 7)
+    assert selectors.neighbours([4, 7, 9], 9) == (7, None)
+    # An item no longer in the queue leads to the top of it.
+    assert selectors.neighbours([4, 7, 9], 5) == (None, 4)
+    assert selectors.neighbours([], 5) == (None, None)
+
+
+def test_next_after_a_decision_is_the_next_item_still_waiting():
+    assert selectors.next_after(before=[1, 2, 3, 4], after=[1, 3, 4], pk=2) == 3
+    # The one after it was decided meanwhile by someone else: the one after that.
+    assert selectors.next_after(before=[1, 2, 3, 4], after=[1, 4], pk=2) == 4
+    # The last one: back to the top of what still waits (an item skipped earlier).
+    assert selectors.next_after(before=[1, 2], after=[1], pk=2) == 1
+    assert selectors.next_after(before=[2], after=[], pk=2) is None
+
+
+def test_a_moderators_zone_is_their_rotas_and_utc_without_one(db, moderator):
+    assert selectors.moderator_zone(moderator) == ZoneInfo("UTC")
+    DutyRota.objects.create(moderator=moderator, time_zone="Europe/Berlin")
+    assert selectors.moderator_zone(moderator) == ZoneInfo("Europe/Berlin")
+    DutyRota.objects.filter(moderator=moderator).update(time_zone="Not/AZone")
+    assert selectors.moderator_zone(moderator) == ZoneInfo("UTC")
+
+
+def test_explanation_templates_are_keyed_by_action_and_reason(db):
+    ExplanationTemplate.objects.all().delete()
+    ExplanationTemplate.objects.create(action="hide", reason="advice", text="Share yours.")
+    assert selectors.explanation_templates() == {"hide:advice": "Share yours."}
+    assert selectors.explanation_template(action="hide", reason="advice") == "Share yours."
+    assert selectors.explanation_template(action="hide", reason="spam") == ""
+
+
+def test_new_member_posts_waiting_are_the_pending_ones_oldest_first(db):
+    first, second = waiting_item(), waiting_item()
+    reported_item()
+    decided = waiting_item()
+    forum_services.set_post_status(post=decided.post, status=Status.PUBLISHED)
+    assert [item.pk for item in selectors.new_member_posts_waiting()] == [first.pk, second.pk]

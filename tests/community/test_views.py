@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -701,3 +702,223 @@ def test_the_take_over_form_is_shown_only_when_the_flag_says_so(rf, scene, moder
         request=request,
     )
     assert "Take over" not in hidden
+
+
+def test_the_item_page_offers_a_take_over_not_a_decision_to_a_second_moderator(
+    client, scene, moderator
+):
+    services.claim_item(moderator=moderator, item=scene["item"])
+    client.force_login(UserFactory(role=Role.MODERATOR))
+    page = client.get(scene["item"].get_absolute_url()).content.decode()
+    assert ">Take over this item</button>" in page
+    assert (
+        f"{moderator.public_name} is working on this item. Take it over first if you need to "
+        "act on it."
+    ) in page
+    assert "Apply and open the next item" not in page
+
+    client.force_login(moderator)
+    page = client.get(scene["item"].get_absolute_url()).content.decode()
+    assert "Take over this item" not in page
+    assert "Apply and open the next item" in page
+
+
+def test_the_item_page_about_a_moderators_own_post_says_another_will_decide(client, moderator):
+    post = make_reply(topic=make_topic(), author=moderator)
+    item = ReviewItem.objects.create(post=post)
+    client.force_login(moderator)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "This item is about your own post, so another moderator will decide on it." in page
+    assert "Apply and open the next item" not in page
+
+
+# --- the queue and the item page, "apply and open the next item" (issue 12) -----------------
+
+from community.models import DutyRota  # noqa: E402
+from forum import services as forum_services  # noqa: E402
+from tests.community.queue_helpers import reported_item, waiting_item  # noqa: E402
+
+
+def act_url(item) -> str:
+    return reverse("community:act_on_item", kwargs={"pk": item.pk})
+
+
+def test_a_queue_row_names_topic_category_author_and_local_time(client, moderator):
+    DutyRota.objects.create(moderator=moderator, time_zone="Asia/Tokyo")
+    topic = make_topic(title="Three weeks without a drink")
+    item = waiting_item(topic=topic)
+    client.force_login(moderator)
+    page = client.get(reverse("community:queue")).content.decode()
+    assert "Three weeks without a drink" in page
+    assert topic.category.name in page
+    assert item.post.author.public_name in page
+    assert '<span class="badge">New member</span>' in page
+    assert "Waiting since (Asia/Tokyo)" in page
+    local = timezone.localtime(item.opened_at, ZoneInfo("Asia/Tokyo"))
+    assert local.strftime("%H:%M") in page
+    assert f"{item.get_absolute_url()}?show=all" in page
+
+
+def test_the_queue_page_takes_the_same_queries_for_5_and_50_items(client, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(moderator)
+    # The first page of a session fills caches (the guidelines banner); count from the second.
+    client.get(reverse("community:queue"))
+    counts = []
+    for total in (5, 50):
+        while ReviewItem.objects.open().count() < total:
+            waiting_item()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("community:queue")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("locked", "offered", "not_offered"), [(False, "lock", "unlock"), (True, "unlock", "lock")]
+)
+def test_the_item_page_offers_the_lock_the_topic_does_not_have(
+    client, moderator, locked, offered, not_offered
+):
+    item = reported_item()
+    forum_services.set_topic_locked(topic=item.post.topic, locked=locked)
+    client.force_login(moderator)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert f'value="{offered}"' in page
+    assert f'value="{not_offered}"' not in page
+    # Posting the missing one is refused and changes nothing.
+    logs = ModerationLog.objects.count()
+    response = client.post(act_url(item), {"action": not_offered, **DECISION})
+    assert response.status_code == 200
+    assert ModerationLog.objects.count() == logs
+    item.post.topic.refresh_from_db()
+    assert item.post.topic.is_locked is locked
+
+
+def test_the_item_page_folds_history_and_labels_the_sanction_fields(client, moderator):
+    item = reported_item()
+    client.force_login(moderator)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert '<details class="fold" id="history">' in page
+    assert "Only for mute or suspend: for how long" in page
+    assert "Apply and open the next item" in page
+    assert "Apply and back to the queue" in page
+    # Arriving from elsewhere the page starts at the top; from the queue, at the decision.
+    assert "autofocus" not in page
+    from_queue = client.get(item.get_absolute_url() + "?show=reported").content.decode()
+    assert re.search(
+        r'<input type="radio" name="action" value="\w+" id="[\w-]+" autofocus', from_queue
+    )
+    assert '<input type="hidden" name="show" value="reported">' in from_queue
+
+
+def test_a_waiting_posts_page_offers_no_sanction_time_when_none_applies(client, moderator):
+    # Approve, reject, hide... and mute: the fieldset is there but says it is only for those.
+    item = waiting_item()
+    client.force_login(moderator)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert 'value="approve"' in page
+    assert 'value="keep"' not in page
+
+
+def test_apply_opens_the_next_item_of_the_same_filter(client, moderator):
+    first, second = waiting_item(), waiting_item()
+    reported_item()
+    client.force_login(moderator)
+    response = client.post(act_url(first), {"action": "approve", "show": "pending", "then": "next"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{second.get_absolute_url()}?show=pending"
+    first.refresh_from_db()
+    assert first.status == ReviewStatus.RESOLVED
+    log = ModerationLog.objects.get(review_item=first)
+    assert (log.action, log.explanation) == (ModerationAction.APPROVE, "")
+    page = client.get(response["Location"]).content.decode()
+    assert "Done: the post is approved and published. It is logged. This is the next item." in page
+
+
+def test_the_last_item_leads_back_to_a_clear_queue(client, moderator):
+    only = waiting_item()
+    client.force_login(moderator)
+    response = client.post(act_url(only), {"action": "approve", "show": "pending"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("community:queue") + "?show=pending"
+    assert "The queue is clear" in response.content.decode()
+
+
+def test_apply_and_back_to_the_queue(client, moderator):
+    first = reported_item()
+    reported_item()
+    client.force_login(moderator)
+    response = client.post(act_url(first), {"action": "keep", "then": "queue", "show": "all"})
+    assert response["Location"] == reverse("community:queue") + "?show=all"
+    page = client.get(response["Location"]).content.decode()
+    assert "Done: the post stays up and its reports are dismissed. It is logged." in page
+    assert "The queue is clear" not in page
+
+
+def test_next_skips_items_another_moderator_claimed(client, moderator):
+    first, theirs, free = waiting_item(), waiting_item(), waiting_item()
+    services.claim_item(moderator=UserFactory(role=Role.MODERATOR), item=theirs)
+    client.force_login(moderator)
+    response = client.post(act_url(first), {"action": "approve", "show": "all"})
+    assert response["Location"].startswith(free.get_absolute_url())
+
+
+def test_an_unknown_filter_is_carried_as_all(client, moderator):
+    first, second = waiting_item(), waiting_item()
+    client.force_login(moderator)
+    response = client.post(act_url(first), {"action": "approve", "show": "<script>"})
+    assert response["Location"] == f"{second.get_absolute_url()}?show=all"
+
+
+def test_hiding_with_a_template_shows_the_words_before_sending(client, moderator):
+    from community.models import ExplanationTemplate
+
+    ExplanationTemplate.objects.update_or_create(
+        action="hide", reason="advice", defaults={"text": "Please share your own experience."}
+    )
+    item = reported_item()
+    client.force_login(moderator)
+    response = client.post(act_url(item), {"action": "hide", "reason": "advice"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Please share your own experience.</textarea>" in page
+    assert not ModerationLog.objects.filter(review_item=item).exists()
+
+
+def test_a_mute_until_a_local_time_is_stored_in_utc(client, moderator):
+    DutyRota.objects.create(moderator=moderator, time_zone="Australia/Sydney")
+    item = reported_item()
+    zone = ZoneInfo("Australia/Sydney")
+    wall = (timezone.now() + timedelta(days=2)).astimezone(zone).replace(second=0, microsecond=0)
+    client.force_login(moderator)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "Until (your time, Australia/Sydney)" in page
+    client.post(
+        act_url(item),
+        {
+            "action": "mute",
+            "duration": "custom",
+            "until": wall.strftime("%Y-%m-%dT%H:%M"),
+            **DECISION,
+        },
+    )
+    log = ModerationLog.objects.get(review_item=item)
+    assert log.until == wall
+
+
+def test_the_log_shows_times_in_the_moderators_zone(client, moderator):
+    DutyRota.objects.create(moderator=moderator, time_zone="Pacific/Auckland")
+    item = reported_item()
+    services.act_on_item(
+        moderator=moderator, item=item, action="keep", reason="within_guidelines", explanation=""
+    )
+    client.force_login(moderator)
+    page = client.get(reverse("community:log")).content.decode()
+    entry = ModerationLog.objects.get(review_item=item)
+    assert "When (Pacific/Auckland)" in page
+    assert (
+        timezone.localtime(entry.created_at, ZoneInfo("Pacific/Auckland")).strftime("%H:%M") in page
+    )
+    assert 'data-label="Explanation"' in page

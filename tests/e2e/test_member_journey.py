@@ -67,11 +67,11 @@ def test_sign_up_share_a_story_and_receive_a_reply_and_encouragement(live_server
     moderator = browser.new_context().new_page()
     log_in(moderator, base, "oak@example.test", PASSWORD)
     moderator.get_by_role("link", name="Moderation").click()
-    moderator.get_by_role("link", name="I never thought I'd get here.").click()
+    moderator.get_by_role("link", name="Ninety days today").click()
     moderator.get_by_label("Approve", exact=True).check()
     moderator.get_by_label("Reason", exact=True).select_option(label="Within the guidelines")
     moderator.get_by_label("Explanation for the member").fill("Welcome, and thank you for sharing.")
-    moderator.get_by_role("button", name="Apply").click()
+    moderator.get_by_role("button", name="Apply and open the next item").click()
     expect(moderator.get_by_text("It is logged.")).to_be_visible()
 
     # A second member replies and sends encouragement.

@@ -55,7 +55,7 @@ def test_a_report_is_reviewed_hidden_and_explained(live_server, browser):
     log_in(mod, base, moderator.email)
     mod.get_by_role("link", name="Moderation").click()
     expect(mod.get_by_role("heading", name="Review queue")).to_be_visible()
-    mod.get_by_role("link", name="Honestly you only have yourself to blame.").click()
+    mod.get_by_role("link", name="Slipped up this weekend").click()
     expect(mod.get_by_text("This is piling on someone who is struggling.")).to_be_visible()
     mod.get_by_role("button", name="Claim this item").click()
     expect(mod.get_by_text("You claimed this item.")).to_be_visible()
@@ -64,8 +64,8 @@ def test_a_report_is_reviewed_hidden_and_explained(live_server, browser):
         label="Strengths, not shortcomings: judging or piling on (guideline 4)"
     )
     mod.get_by_label("Explanation for the member").fill(EXPLANATION)
-    mod.get_by_role("button", name="Apply").click()
-    expect(mod.get_by_text("Done: hide. It is logged.")).to_be_visible()
+    mod.get_by_role("button", name="Apply and open the next item").click()
+    expect(mod.get_by_text("Done: the post is hidden. It is logged.")).to_be_visible()
     mod.get_by_role("link", name="Moderation log").click()
     expect(mod.get_by_role("cell", name=EXPLANATION)).to_be_visible()
 

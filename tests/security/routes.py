@@ -313,6 +313,11 @@ ALLAUTH_ROUTES: dict[str, Route] = {
 }
 ROUTES.update(ALLAUTH_ROUTES)
 
+# Issue 12, the queue: approving new members' posts together (community.bulk_views).
+ROUTES["community:approve_new_members"] = Route(
+    Access.MODERATOR, writes=True, allow=Allow.MODERATOR
+)
+
 # Django's admin. Each registered model adds the same six routes (five named, one redirect
 # without a name); registering a model means adding it here, so its routes are checked too.
 ADMIN_MODELS = (
@@ -321,6 +326,7 @@ ADMIN_MODELS = (
     "accounts.user",
     "auth.group",
     "community.crisisresource",
+    "community.explanationtemplate",
     "community.guidelines",
     "community.moderationlog",
     "community.reviewitem",

@@ -305,6 +305,10 @@ def post_data(route_key: str, world: World, actor: User | None) -> dict[str, Any
         "community:message_team": {"body": "Could someone look at my post, please?"},
         "community:conversation": {"body": "Thank you for checking in."},
         "community:check_in": {"body": "Checking in: how are you doing today?"},
+        "community:approve_new_members": {
+            "items": [world.objects["item"].pk],
+            "reason": ModerationReason.WITHIN_GUIDELINES,
+        },
         "accounts:edit_profile": {"display_name": "QuietWillow", "pronouns": "", "bio": "Hi."},
         "forum:notification_preferences": {
             **{kind.value: Delivery.NEVER for kind in NotificationKind},
