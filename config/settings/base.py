@@ -364,6 +364,14 @@ REPORTS_PER_DAY = 20
 # An at-risk item alerts the moderators on duty; nobody claiming it, it escalates one stage
 # each this many minutes: every moderator, then the admins too (community/services/alerts.py).
 AT_RISK_REALERT_MINUTES = 15
+# Care for the moderators (community/care.py): after handling this many at-risk items within
+# 24 hours, the queue and item pages suggest a break and offer to hand open claims back.
+MODERATOR_BREAK_AFTER_AT_RISK = env.int("MODERATOR_BREAK_AFTER_AT_RISK", default=5)
+# The weekly queue summary to admins (community.send_weekly_summary): Monday morning, UTC.
+CELERY_BEAT_SCHEDULE["community-weekly-summary"] = {
+    "task": "community.send_weekly_summary",
+    "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+}
 
 # How often a member may publish or change things (accounts/rate_limits.py): action ->
 # (members, new members), in django-ratelimit's rate syntax ("6/m", "10/h", "5/10m").
