@@ -68,3 +68,9 @@ def send_queue_summary() -> int:
 def lift_expired_sanctions() -> int:
     """Mutes and suspensions whose time has ended are lifted and logged."""
     return services.lift_expired_sanctions()
+
+
+@shared_task(name="community.send_weekly_summary")
+def send_weekly_summary() -> int:
+    """Every admin has this week's queue summary email (figures only), once."""
+    return services.send_weekly_summary()

@@ -40,3 +40,12 @@ urlpatterns += [
     path("p/<int:pk>/check-in/", conversation_views.check_in, name="check_in"),
     path("moderation/messages/", conversation_views.team_inbox, name="team_inbox"),
 ]
+
+# Insights and care for the moderators (community.insights_views).
+from . import insights_views  # noqa: E402
+
+urlpatterns += [
+    path("moderation/insights/", insights_views.insights_page, name="insights"),
+    path("moderation/me/", insights_views.my_load, name="my_load"),
+    path("moderation/me/break/", insights_views.take_break, name="take_break"),
+]

@@ -45,3 +45,8 @@ __all__ = [
 from .conversations import check_in, reply_to_conversation, start_conversation
 
 __all__ += ["check_in", "reply_to_conversation", "start_conversation"]
+
+from .care import hand_back_claims  # noqa: E402
+from .insights import send_weekly_summary  # noqa: E402
+
+__all__ += ["hand_back_claims", "send_weekly_summary"]
