@@ -163,10 +163,11 @@ def horizontal_bars(
     desc: str,
     rows: Sequence[tuple[str, Sequence[tuple[str, str, float | None]]]],
     words: Callable[[float | None], str],
+    legend: bool = True,
 ) -> Chart:
     """One group per row (its label above, then a bar per (series, words, value)), each bar
     as long as its value against the largest, its value in `words` at its end. A missing
-    value draws no bar and says so."""
+    value draws no bar and says so. Without `legend` the row labels say it all."""
     top_value = max(
         (value for _, bars in rows for _, _, value in bars if value is not None), default=0
     )
@@ -193,10 +194,10 @@ def horizontal_bars(
             texts.append(Text(x=_round(shown + 4), y=_round(y + 11), text=words(value)))
             y += BAR + BAR_GAP
         y += ROW_GAP
-    legend: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for _, bars in rows:
         for name, series_words, _ in bars:
-            legend.setdefault(name, series_words)
+            keys.setdefault(name, series_words)
     return Chart(
         key=key,
         title=title,
@@ -206,5 +207,5 @@ def horizontal_bars(
         bars=tuple(rects),
         texts=tuple(texts),
         lines=(),
-        legend=tuple(legend.items()),
+        legend=tuple(keys.items()) if legend else (),
     )

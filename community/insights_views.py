@@ -115,6 +115,7 @@ def _charts(figures: Insights) -> dict[str, charts.Chart]:
                 ("Another way", [("other", "Reports", reports.other)]),
             ],
             words=lambda value: f"{int(value or 0)}",
+            legend=False,
         ),
     }
 

@@ -100,3 +100,16 @@ def test_the_svg_has_a_title_and_description_and_escapes_its_words():
     assert "<script" not in html and "style=" not in html
     # One series needs no legend.
     assert "chart-legend" not in html
+
+
+def test_a_chart_whose_rows_say_it_all_has_no_legend():
+    chart = charts.horizontal_bars(
+        key="reports",
+        title="t",
+        desc="d",
+        rows=[("Upheld", [("upheld", "Reports", 3)]), ("Dismissed", [("dismissed", "Reports", 1)])],
+        words=str,
+        legend=False,
+    )
+    assert chart.legend == ()
+    assert [bar.series for bar in chart.bars] == ["upheld", "dismissed"]
