@@ -22,11 +22,11 @@ TOP = 8
 RIGHT = 6
 COLUMN_HEIGHT = 180
 # Horizontal bars: room for the row's label above its bars.
-ROW_LABEL = 16
-BAR = 14
+ROW_LABEL = 18
+BAR = 16
 BAR_GAP = 3
 ROW_GAP = 10
-VALUE_ROOM = 70
+VALUE_ROOM = 90
 MAX_DAY_LABELS = 7
 
 
@@ -135,12 +135,16 @@ def daily_columns(
             lines.append(Line(COLUMN_LEFT, y, WIDTH - RIGHT, y))
     every = max(1, math.ceil(len(days) / MAX_DAY_LABELS))
     for d in range(len(days) - 1, -1, -every):
+        # The last day (today) ends flush with the plot, so its label is never cut off.
+        last = d == len(days) - 1
         texts.append(
             Text(
-                x=_round(COLUMN_LEFT + d * slot + slot / 2),
-                y=bottom + 15,
+                x=_round(
+                    COLUMN_LEFT + (d + 1) * slot if last else COLUMN_LEFT + d * slot + slot / 2
+                ),
+                y=bottom + 16,
                 text=day_words(days[d]),
-                anchor="middle",
+                anchor="end" if last else "middle",
             )
         )
     return Chart(
@@ -176,7 +180,7 @@ def horizontal_bars(
     rects, texts = [], []
     y = float(TOP)
     for label, bars in rows:
-        texts.append(Text(x=0, y=y + 12, text=label))
+        texts.append(Text(x=0, y=y + 13, text=label))
         y += ROW_LABEL
         for name, series_words, value in bars:
             length = plot_width * (value or 0) / top_value
@@ -191,7 +195,7 @@ def horizontal_bars(
                     label=f"{label}, {series_words.lower()}: {words(value)}",
                 )
             )
-            texts.append(Text(x=_round(shown + 4), y=_round(y + 11), text=words(value)))
+            texts.append(Text(x=_round(shown + 4), y=_round(y + 12), text=words(value)))
             y += BAR + BAR_GAP
         y += ROW_GAP
     keys: dict[str, str] = {}
