@@ -756,3 +756,79 @@ class ExplanationTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.get_reason_display()}"
+
+
+# --- Insights and care for the moderators ---------------------------------------------------
+
+
+class DecisionTiming(models.Model):
+    """How long one item waited, written with the decision that closed it.
+
+    Resolving an item clears its claim and the flags that put it in a lane (at risk, reported,
+    new member), and a later report reopens the same row; this keeps what the insights page
+    needs from each decision. Times only: no text, and the moderator only for their own load.
+    """
+
+    log = models.OneToOneField(ModerationLog, on_delete=models.CASCADE, related_name="timing")
+    review_item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="+")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    # The first urgent alert of this opening (at-risk items only).
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    # The claim in force when the decision was made, if the item was claimed.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField()
+    at_risk = models.BooleanField(default=False)
+    reported = models.BooleanField(default=False)
+    new_member = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [
+            models.Index(fields=["decided_at"], name="timing_decided"),
+            models.Index(fields=["moderator", "decided_at"], name="timing_moderator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Timing of decision {self.log_id}"
+
+
+class CareBreak(models.Model):
+    """A moderator stepping away: when, and how many open claims they handed back."""
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_breaks"
+    )
+    taken_at = models.DateTimeField(default=timezone.now)
+    claims_returned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        indexes = [models.Index(fields=["moderator", "-taken_at"], name="care_break_recent")]
+
+    def __str__(self) -> str:
+        return f"Break {self.pk} of moderator {self.moderator_id}"
+
+
+class WeeklySummary(models.Model):
+    """One weekly queue summary owed to one admin: the unique key that makes sending it twice
+    impossible, whoever runs the task how often."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The Monday (UTC) of the week the summary was sent in.
+    week_starting = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "week_starting"], name="weekly_summary_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Weekly summary of {self.week_starting} for {self.recipient_id}"

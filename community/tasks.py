@@ -86,3 +86,9 @@ def close_items_for_post(post_id: int) -> int | None:
 def sweep_items_of_gone_posts() -> int:
     """Items whose post is gone and whose closing task was lost are closed and logged."""
     return services.sweep_items_of_gone_posts()
+
+
+@shared_task(name="community.send_weekly_summary")
+def send_weekly_summary() -> int:
+    """Every admin has this week's queue summary email (figures only), once."""
+    return services.send_weekly_summary()

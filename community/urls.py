@@ -56,3 +56,12 @@ urlpatterns += [
         name="approve_new_members",
     ),
 ]
+
+# Insights and care for the moderators (community.insights_views).
+from . import insights_views  # noqa: E402
+
+urlpatterns += [
+    path("moderation/insights/", insights_views.insights_page, name="insights"),
+    path("moderation/me/", insights_views.my_load, name="my_load"),
+    path("moderation/me/break/", insights_views.take_break, name="take_break"),
+]

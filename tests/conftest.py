@@ -111,6 +111,8 @@ def moderation_log_flushable(request):
     with connection.cursor() as cursor:
         for statement in migration.SQLITE_REVERSE:
             cursor.execute(statement)
+        # Rows that point at log rows go first (SQLite checks the foreign key at once).
+        cursor.execute("DELETE FROM community_decisiontiming")
         cursor.execute("DELETE FROM community_moderationlog")
         for statement in migration.SQLITE_FORWARD:
             cursor.execute(statement)

@@ -56,3 +56,7 @@ __all__ += [
     "close_items_for_post",
     "sweep_items_of_gone_posts",
 ]
+from .care import hand_back_claims  # noqa: E402
+from .insights import send_weekly_summary  # noqa: E402
+
+__all__ += ["hand_back_claims", "send_weekly_summary"]

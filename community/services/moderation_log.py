@@ -11,6 +11,8 @@ from community.models import ModerationAction, ModerationLog, ModerationReason, 
 from forum.models import NotificationKind, Post, Topic
 from forum.notifications.api import notify
 
+from .insights import record_decision_timing
+
 REVIEW_HOW_TO = (
     "If you think we got this wrong, you can ask for a review: open the link in this message "
     "and choose “Ask for a review”. A different moderator will look at it."
@@ -77,8 +79,9 @@ def write_log(
     item: ReviewItem | None = None,
     until: datetime | None = None,
 ) -> ModerationLog:
-    """One log row records who did what to whom, why and when (the table refuses changes)."""
-    return ModerationLog.objects.create(
+    """One log row records who did what to whom, why and when (the table refuses changes); a
+    moderator's decision on a review item also keeps the item's timings for the insights page."""
+    log = ModerationLog.objects.create(
         actor=actor,
         action=action,
         target_user=target_user,
@@ -89,6 +92,9 @@ def write_log(
         explanation=explanation,
         until=until,
     )
+    if item is not None:
+        record_decision_timing(log=log, item=item)
+    return log
 
 
 def author_message(

@@ -374,6 +374,14 @@ REPORTS_PER_DAY = 20
 # An at-risk item alerts the moderators on duty; nobody claiming it, it escalates one stage
 # each this many minutes: every moderator, then the admins too (community/services/alerts.py).
 AT_RISK_REALERT_MINUTES = 15
+# Care for the moderators (community/care.py): after handling this many at-risk items within
+# 24 hours, the queue and item pages suggest a break and offer to hand open claims back.
+MODERATOR_BREAK_AFTER_AT_RISK = env.int("MODERATOR_BREAK_AFTER_AT_RISK", default=5)
+# The weekly queue summary to admins (community.send_weekly_summary): Monday morning, UTC.
+CELERY_BEAT_SCHEDULE["community-weekly-summary"] = {
+    "task": "community.send_weekly_summary",
+    "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+}
 
 # Moderation: how much a report weighs towards hiding a post before a moderator looks
 # (community/standing.py; docs/security.md has a worked example). Reports weighing

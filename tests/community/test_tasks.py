@@ -174,3 +174,11 @@ def test_the_on_duty_moderator_hears_first_then_everyone_then_the_admins(
         raw = message.as_string()
         assert "end my life" not in raw and topic.title not in raw
         assert author.username not in raw
+
+
+def test_beat_sends_the_weekly_summary_on_monday_mornings(settings, db):
+    entry = settings.CELERY_BEAT_SCHEDULE["community-weekly-summary"]
+    assert entry["task"] == tasks.send_weekly_summary.name == "community.send_weekly_summary"
+    schedule = entry["schedule"]
+    assert (schedule.day_of_week, schedule.hour, schedule.minute) == ({1}, {7}, {0})
+    assert tasks.send_weekly_summary.apply().get() == 0  # no admins, nobody written to

@@ -263,6 +263,12 @@ ROUTES: dict[str, Route] = {
         writes=True,
         allow=Allow.MODERATOR,
     ),
+    # --- community: insights and care for the moderators ----------------------------------
+    "community:insights": Route(Access.MODERATOR, methods=GET_ONLY, allow=Allow.MODERATOR),
+    "community:my_load": Route(Access.MODERATOR, methods=GET_ONLY, allow=Allow.MODERATOR),
+    "community:take_break": Route(
+        Access.MODERATOR, methods=POST_ONLY, writes=True, allow=Allow.MODERATOR
+    ),
 }
 
 # allauth (account, mfa, usersessions): reachability as allauth defines it. Its forms answer an
