@@ -22,7 +22,7 @@ from community.models import (
 )
 from community.services.insights import SUMMARY_SUBJECT, first_alert_at
 from forum.services import create_reply
-from tests.factories import UserFactory, make_topic
+from tests.factories import UserFactory, established_member, make_topic
 
 CRISIS_TEXT = "I can't do this any more. I keep thinking about ending it all."
 
@@ -83,7 +83,9 @@ def test_rows_the_system_writes_keep_no_timing(db, django_capture_on_commit_call
     post = create_reply(author=UserFactory(), topic=make_topic(), body="Words.")
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            services.report_post(reporter=UserFactory(), post=post, reason=ReportReason.SPAM)
+            services.report_post(
+                reporter=established_member(), post=post, reason=ReportReason.SPAM
+            )
     assert ModerationLog.objects.filter(action=ModerationAction.AUTO_HIDE).exists()
     assert not DecisionTiming.objects.exists()
 
