@@ -17,10 +17,17 @@ PYTHON_NEXT ?= python3.12
 PYENV_VERSION_NEXT ?= 3.12.1
 PY_NEXT := $(VENV_NEXT)/bin/python
 NEXT_STAMP := $(VENV_NEXT)/.installed-next
+# axe-core (npm, pinned) for the browser tests' accessibility checks (tests/e2e/pages.py),
+# installed on first use where npm exists. Without it the browser tests run without axe, except
+# under REQUIRE_SERVICES=1 (CI), where that fails them. AXE_CORE_JS=... uses another copy.
+AXE_VERSION := 4.14.1
+AXE_STAMP := var/axe/.installed-$(AXE_VERSION)
+AXE_JS := var/axe/node_modules/axe-core/axe.min.js
+WITH_AXE = AXE_CORE_JS="$${AXE_CORE_JS:-$$(test -f $(AXE_STAMP) && echo $(CURDIR)/$(AXE_JS))}"
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run test coverage test-next lint lint-ruff lint-format lint-mypy \
-	lint-imports lint-migrations worker worker-main worker-mail beat bench faults
+	lint-imports lint-migrations worker worker-main worker-mail beat bench faults axe
 
 help:
 	@echo "make run          migrate, seed demo data, serve on http://127.0.0.1:$(PORT) (PORT=...)"
@@ -33,6 +40,7 @@ help:
 	@echo "make bench        load benchmarks (bench/run.py); BENCH_SCALE=large adds 1M posts (PostgreSQL)"
 	@echo "make faults       the production topology here, each fault injected (bench/faults/run.py)"
 	@echo "make install      runtime dependencies only;  make install-dev: plus test/lint tools"
+	@echo "make axe          axe-core for the browser tests' accessibility checks (make test does it)"
 
 # --- virtualenv and dependencies -------------------------------------------------------------
 
@@ -92,11 +100,18 @@ beat: $(RUN_STAMP)
 
 # --- checking --------------------------------------------------------------------------------
 
+axe:
+	@if [ -f $(AXE_STAMP) ]; then :; \
+	elif command -v npm >/dev/null; then \
+		npm install --no-save --no-audit --no-fund --loglevel=error --prefix var/axe \
+			axe-core@$(AXE_VERSION) && touch $(AXE_STAMP); \
+	else echo "make axe: npm not found; the browser tests run without axe" >&2; fi
+
 # Test settings (as pyproject.toml says) even when the shell exports another settings module.
 # pytest exits 5 when it collects nothing: a suite that runs no tests must not pass.
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
-test: install-dev
-	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+test: install-dev axe
+	@status=0; $(WITH_AXE) $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 
@@ -104,17 +119,17 @@ test: install-dev
 # [tool.coverage.report] fail_under in pyproject.toml. CI runs this instead of make test, so the
 # suite runs once. Select tests with make test: a part of the suite covers less than the floor.
 coverage: export DJANGO_SETTINGS_MODULE = config.settings.test
-coverage: install-dev
-	@status=0; $(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS) || status=$$?; \
+coverage: install-dev axe
+	@status=0; $(WITH_AXE) $(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make coverage: pytest collected no tests" >&2; fi; \
 	exit $$status
 
 # The suite on the next Django (requirements-next.txt) in its own virtualenv, to see what moving
 # would break before deciding to move (docs/operations.md, "Django 6.x").
 test-next: export DJANGO_SETTINGS_MODULE = config.settings.test
-test-next: $(NEXT_STAMP)
+test-next: $(NEXT_STAMP) axe
 	$(PY_NEXT) -m django --version
-	@status=0; $(PY_NEXT) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(WITH_AXE) $(PY_NEXT) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test-next: pytest collected no tests" >&2; fi; \
 	exit $$status
 

@@ -10,7 +10,7 @@ from community.models import ModerationAction, ModerationReason, Report, ReviewI
 from forum.models import Post, Status
 
 from .moderation_log import write_log
-from .reports import recount_review_item
+from .reports import resolve_item
 
 # Only these leave nothing to decide; a hidden post still waits for a moderator's decision.
 GONE = (Status.DELETED, Status.REMOVED)
@@ -47,14 +47,7 @@ def close_items_for_post(*, post_id: int) -> ReviewItem | None:
         post=post,
         item=item,
     )
-    item.status = ReviewStatus.RESOLVED
-    item.resolved_at = now
-    item.crisis_language = False
-    item.needs_approval = False
-    item.claimed_by = None
-    item.claimed_at = None
-    recount_review_item(item=item)
-    item.save()
+    resolve_item(item=item, now=now)
     return item
 
 

@@ -27,7 +27,7 @@ from forum.notifications.api import notify
 
 from .errors import ModerationError
 from .moderation_log import explain_decision, write_log
-from .reports import recount_review_item
+from .reports import resolve_item
 from .sanctions import SANCTION_ROLE_REFUSAL, apply_sanction
 
 REPORT_CLOSED_MESSAGE = (
@@ -222,17 +222,6 @@ def _carry_out(
         forum_services.set_topic_locked(topic=post.topic, locked=action == ModerationAction.LOCK)
 
 
-def _resolve(*, item: ReviewItem, now: datetime) -> None:
-    item.status = ReviewStatus.RESOLVED
-    item.resolved_at = now
-    item.crisis_language = False
-    item.needs_approval = False
-    item.claimed_by = None
-    item.claimed_at = None
-    recount_review_item(item=item)
-    item.save()
-
-
 @transaction.atomic
 def act_on_item(
     *,
@@ -280,5 +269,5 @@ def act_on_item(
     if not (action == ModerationAction.KEEP and not was_hidden):
         explain_decision(log=log, post=post)
     _close_reports(item=item, now=now)
-    _resolve(item=item, now=now)
+    resolve_item(item=item, now=now)
     return log

@@ -119,6 +119,19 @@ def recount_review_item(*, item: ReviewItem) -> None:
     item.updated_at = timezone.now()
 
 
+def resolve_item(*, item: ReviewItem, now: datetime) -> None:
+    """`item` is resolved and saved: unclaimed, out of every lane, its counts recomputed from
+    the reports still open (none, once they are closed)."""
+    item.status = ReviewStatus.RESOLVED
+    item.resolved_at = now
+    item.crisis_language = False
+    item.needs_approval = False
+    item.claimed_by = None
+    item.claimed_at = None
+    recount_review_item(item=item)
+    item.save()
+
+
 def _maybe_auto_hide(item: ReviewItem, post: Post) -> None:
     if item.auto_hidden_at is not None or post.status != Status.PUBLISHED:
         return

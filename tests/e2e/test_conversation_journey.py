@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from community.models import ReviewItem
 from forum.services import create_reply, create_topic
-from tests.e2e.test_moderation_journey import log_in
+from tests.e2e.pages import log_in
 from tests.factories import CategoryFactory, UserFactory
 
 CHECK_IN = "I read your post tonight and wanted to check in. How are you doing?"

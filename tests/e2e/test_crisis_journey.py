@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from community.models import DutyOverride, DutyRota, ReviewItem, SafetyPlan
-from tests.e2e.test_crisis_help import WAITING, log_in
+from tests.e2e.pages import log_in
+from tests.e2e.test_crisis_help import WAITING
 from tests.factories import UserFactory
 from tests.harness import celery_worker, private_redis, smtp_sink  # noqa: F401
 

@@ -9,40 +9,16 @@ The walk runs twice: with JavaScript off (none of these pages needs it) and on (
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from django.test import RequestFactory
 from playwright.sync_api import expect
 
 from community.outage import crisis_page, server_error, unavailable_page
 from forum.models import Post
-from tests.e2e.test_crisis_help import WIDTHS, log_in
+from tests.e2e.pages import check_layout, log_in
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic, mute
 
 HELP_NOW = "Need help now?"
-
-
-def check_layout(page, label: str, *, scripts: bool) -> None:
-    """Nothing scrolls sideways, every tap target is at least 44 px, and axe finds nothing
-    (axe itself needs scripts: it runs in the walk with JavaScript on)."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{label} scrolls sideways at {width} px"
-        for box in page.locator("a.tap").evaluate_all(
-            "els => els.map(e => [e.getBoundingClientRect().height, "
-            "e.getBoundingClientRect().width])"
-        ):
-            assert box[0] >= 44 and box[1] >= 44, f"a tap target on {label} is {box}"
-        axe = os.environ.get("AXE_CORE_JS")
-        if axe and scripts:
-            page.add_script_tag(content=Path(axe).read_text())
-            violations = page.evaluate("async () => (await axe.run()).violations")
-            assert violations == [], f"{label} at {width} px: {violations}"
 
 
 def expect_the_way_to_help(page) -> None:
@@ -97,7 +73,7 @@ def test_error_pages_keep_the_way_to_help(live_server, browser, scripts):
     expect(visitor.get_by_role("heading", level=1)).to_have_text("We can't find that page")
     expect_the_way_to_help(visitor)
     expect_help_in_the_page(visitor)
-    check_layout(visitor, "a visitor's 404", scripts=scripts)
+    check_layout(visitor, "a visitor's 404", tap_targets="a.tap", axe=scripts)
 
     page = new_page()
     context = page.context
@@ -106,14 +82,14 @@ def test_error_pages_keep_the_way_to_help(live_server, browser, scripts):
     page.goto(f"{base}/t/999999/")
     expect(page.get_by_role("heading", level=1)).to_have_text("We can't find that page")
     expect_the_way_to_help(page)
-    check_layout(page, "a member's 404", scripts=scripts)
+    check_layout(page, "a member's 404", tap_targets="a.tap", axe=scripts)
 
     page.goto(f"{base}/p/{post.pk}/edit/")
     expect(page.get_by_role("heading", level=1)).to_have_text("You can't do that here")
     expect(page.get_by_text("You can only edit your own posts.")).to_be_visible()
     expect_the_way_to_help(page)
     expect_help_in_the_page(page)
-    check_layout(page, "a 403 that says why", scripts=scripts)
+    check_layout(page, "a 403 that says why", tap_targets="a.tap", axe=scripts)
 
     # The form was open while the token changed (signed in again in another tab, say).
     page.goto(f"{base}/t/{post.topic_id}/reply/")
@@ -123,7 +99,7 @@ def test_error_pages_keep_the_way_to_help(live_server, browser, scripts):
     expect(page.get_by_role("heading", level=1)).to_have_text("This form has expired")
     expect(page.get_by_text("Copy it somewhere safe.")).to_be_visible()
     expect_the_way_to_help(page)
-    check_layout(page, "the expired form page", scripts=scripts)
+    check_layout(page, "the expired form page", tap_targets="a.tap", axe=scripts)
     assert not Post.objects.filter(body="Typed with care.").exists()
     # Back, as the page says: the words are still in the form.
     page.go_back()
@@ -139,12 +115,12 @@ def test_error_pages_keep_the_way_to_help(live_server, browser, scripts):
     expect(banner.get_by_role("link", name="Read why")).to_have_attribute(
         "href", f"/my/decisions/{log.pk}/"
     )
-    check_layout(muted, "the front page with the muted banner", scripts=scripts)
+    check_layout(muted, "the front page with the muted banner", tap_targets="a.tap", axe=scripts)
     muted.goto(f"{base}/c/{category.slug}/new/")
     expect(muted.get_by_role("heading", level=1)).to_have_text("Posting is paused for you")
     expect(muted.get_by_role("link", name="Read the moderators' message")).to_be_visible()
     expect_the_way_to_help(muted)
-    check_layout(muted, "the paused page", scripts=scripts)
+    check_layout(muted, "the paused page", tap_targets="a.tap", axe=scripts)
     muted.get_by_role("link", name="Read why").click()
     expect(muted).to_have_url(f"{base}/my/decisions/{log.pk}/")
 
@@ -163,5 +139,5 @@ def test_error_pages_keep_the_way_to_help(live_server, browser, scripts):
         expect(outage.get_by_role("link", name="Call 988").first).to_have_attribute(
             "href", "tel:988"
         )
-        check_layout(outage, label, scripts=scripts)
+        check_layout(outage, label, tap_targets="a.tap", axe=scripts)
         outage.unroute(address)

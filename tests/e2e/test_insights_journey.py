@@ -6,9 +6,7 @@ axe.min.js from the axe-core npm package) axe finds no violations.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -23,40 +21,10 @@ from community.models import (
     ReviewItem,
     ReviewStatus,
 )
+from tests.e2e.pages import check_layout, log_in
 from tests.factories import UserFactory, make_reply, make_topic
 
-PASSWORD = "a-long-test-password"
-WIDTHS = (1280, 390)
 # What sticks out on the right, named for the failure message.
-WIDER_THAN_THE_PAGE = """
-[...document.querySelectorAll("body *")]
-  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)
-  .map(e => `${e.tagName}.${e.className}`)
-  .slice(0, 10)
-"""
-
-
-def log_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def check_layout(page, label: str) -> None:
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        wide = page.evaluate(WIDER_THAN_THE_PAGE)
-        assert overflow <= 0, f"{label} scrolls sideways at {width} px: {wide}"
-        axe = os.environ.get("AXE_CORE_JS")
-        if axe:
-            page.add_script_tag(content=Path(axe).read_text())
-            violations = page.evaluate("async () => (await axe.run()).violations")
-            assert violations == [], f"{label} at {width} px: {violations}"
 
 
 def seed(moderator) -> ReviewItem:

@@ -6,17 +6,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.e2e.pages import PASSWORD, log_in
 from tests.factories import UserFactory
-
-PASSWORD = "a-long-test-password"
-
-
-def log_in(page, base_url: str, email: str, password: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 @pytest.mark.e2e

@@ -5,18 +5,10 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from forum.services import create_reply, create_topic
+from tests.e2e.pages import log_in
 from tests.factories import CategoryFactory, UserFactory
 
-PASSWORD = "a-long-test-password"
 EXPLANATION = "Please share what helped you rather than telling others what they did wrong."
-
-
-def log_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 @pytest.mark.e2e

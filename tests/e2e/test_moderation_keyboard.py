@@ -9,41 +9,14 @@ violations on the queue, an item and the log at 1280 and 390 px.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from community.models import ModerationAction, ModerationLog, ReviewItem
 from tests.community.queue_helpers import reported_item, waiting_item
+from tests.e2e.pages import check_layout, log_in
 from tests.factories import CategoryFactory, UserFactory, make_topic
-
-PASSWORD = "a-long-test-password"
-WIDTHS = (1280, 390)
-
-
-def log_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def check_layout(page, label: str) -> None:
-    """Nothing scrolls sideways at either width, and axe (when available) finds nothing."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= width, f"{label} is {scroll_width} px wide at {width} px"
-        axe = os.environ.get("AXE_CORE_JS")
-        if axe:
-            page.add_script_tag(content=Path(axe).read_text())
-            violations = page.evaluate("async () => (await axe.run()).violations")
-            assert violations == [], f"{label} at {width} px: {violations}"
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.mark.e2e

@@ -4,7 +4,7 @@ plan reaches the paper), and offered beside the crisis resources after a hard po
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_member_journey import PASSWORD, log_in
+from tests.e2e.pages import PASSWORD, log_in
 from tests.factories import UserFactory, make_topic
 
 
