@@ -83,9 +83,7 @@ def test_rows_the_system_writes_keep_no_timing(db, django_capture_on_commit_call
     post = create_reply(author=UserFactory(), topic=make_topic(), body="Words.")
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            services.report_post(
-                reporter=established_member(), post=post, reason=ReportReason.SPAM
-            )
+            services.report_post(reporter=established_member(), post=post, reason=ReportReason.SPAM)
     assert ModerationLog.objects.filter(action=ModerationAction.AUTO_HIDE).exists()
     assert not DecisionTiming.objects.exists()
 
