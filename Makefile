@@ -69,9 +69,13 @@ install-dev: $(DEV_STAMP)
 
 # --- running ---------------------------------------------------------------------------------
 
-# Local settings whatever the shell exports: SQLite under var/, mail printed on the console,
-# Celery tasks run eagerly in-process unless REDIS_URL is set. seed_demo is idempotent.
+# Local settings whatever the shell exports: SQLite under var/, each email printed on the
+# console as one readable block, links in emails on PORT (SITE_URL, if set, wins). Without
+# REDIS_URL, Celery tasks run eagerly and the beat schedule runs inside the server process
+# (config/local_scheduler.py); with it, start `make worker` and `make beat` too. seed_demo is
+# idempotent.
 run: export DJANGO_SETTINGS_MODULE = config.settings.local
+run: export PORT := $(PORT)
 run: $(RUN_STAMP)
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
