@@ -117,7 +117,10 @@ def test_the_project_schedule_is_read_whole_and_names_only_known_tasks():
         assert entry.task in project_app.tasks, f"{name} names no registered task"
 
 
-def test_a_due_project_entry_runs_its_real_task_here(transactional_db, mailoutbox):
+# Committed rows, read from another thread; serialized_rollback like every transactional test
+# here, so the data migrations' rows are put back for the next.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_due_project_entry_runs_its_real_task_here(mailoutbox):
     # An email held by the 15-minute grouping, now due; the project's own sweep entry runs (in
     # a thread, as under runserver) and the email leaves, with no broker anywhere.
     author, replier = UserFactory(), UserFactory()
@@ -176,7 +179,8 @@ def test_a_failing_task_is_logged_and_the_thread_keeps_running(caplog):
     assert not any("words a member wrote" in line for line in failures)
 
 
-def test_each_run_has_a_database_connection_of_its_own(transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_each_run_has_a_database_connection_of_its_own():
     connection = connections["default"]
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("an in-memory SQLite database lives in its one connection, never closed")
