@@ -20,8 +20,8 @@ SETTINGS_DIR = ROOT / "config" / "settings"
 
 APP_SERVICES = ("web", "worker", "worker-mail", "beat")
 ALL_SERVICES = {"web", "worker", "worker-mail", "beat", "postgres", "redis", "mailpit"}
-# Read by Django, the Makefile or the test runner rather than through env(...) in the settings.
-NOT_READ_BY_SETTINGS = {"DJANGO_SETTINGS_MODULE", "PORT"}
+# Read by Django or the test runner rather than through env(...) in the settings.
+NOT_READ_BY_SETTINGS = {"DJANGO_SETTINGS_MODULE"}
 
 # env("NAME", ...), env.bool("NAME", ...), env.db(...) and friends; os.environ / os.getenv too.
 ENV_CALL = re.compile(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
