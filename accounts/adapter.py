@@ -21,17 +21,31 @@ from .models import User
 from .paused import sign_out_paused
 from .usernames import validate_distinct_name, validate_pseudonym
 
+REAUTHENTICATION_WORDS = {
+    "reauthenticate": "Use your password",
+    "reauthenticate_by_code": "Email me a log-in code",
+    "mfa_reauthenticate": "Use your authenticator app or a recovery code",
+}
+
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         # Shown for every address, with or without an account, so it reveals nothing.
         "too_many_login_attempts": (
-            "There have been several unsuccessful attempts to sign in with this address, so "
-            "we have paused sign-ins for a little while to keep the account safe. Please try "
+            "There have been several unsuccessful attempts to log in with this address, so "
+            "we have paused logging in for a little while to keep the account safe. Please try "
             "again later, or reset your password if you have forgotten it."
         ),
     }
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        # allauth names these in its own voice ("Send me a sign-in code"); the site says "log in".
+        methods = super().get_reauthentication_methods(user)
+        for method in methods:
+            if method["id"] in REAUTHENTICATION_WORDS:
+                method["description"] = REAUTHENTICATION_WORDS[method["id"]]
+        return methods
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Rendered here, sent by a task given only the row's id: every account email costs the
