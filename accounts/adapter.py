@@ -4,7 +4,8 @@
 - a suspended member is sent to the page that explains the pause instead of being signed in;
 - every account email is queued as a row and sent by a task (same work whatever the address);
 - the client's address is believed from the proxy's header only when the proxy sent it;
-- a browser that signed in to an account before is exempt from that account's failure limit.
+- a browser that signed in to an account before is exempt from that account's failure limit;
+- a member's first sign-in offers the first-visit welcome (accounts/welcome.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
 from django.contrib.sites.shortcuts import get_current_site
 
-from . import known_devices, proxies, services
+from . import known_devices, proxies, services, welcome
 from .models import User
 from .paused import sign_out_paused
 from .usernames import validate_distinct_name, validate_pseudonym
@@ -89,6 +90,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if not self._login_failed_rl_usage:
             raise self.validation_error("too_many_login_attempts")
         return None
+
+    def login(self, request, user) -> None:
+        # Django records last_login as it signs in: read it first to know this is the first time.
+        first_sign_in = user.last_login is None
+        super().login(request, user)
+        if first_sign_in:
+            welcome.offer(request)
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "community.context_processors.moderation",
                 "community.context_processors.muted",
                 "forum.notifications.context_processors.notifications",
+                "accounts.welcome.first_visit_welcome",
             ],
         },
     },

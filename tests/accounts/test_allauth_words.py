@@ -97,7 +97,7 @@ def test_signup_says_join_lantern(client):
     html = assert_site_voice(
         client.get(reverse("account_signup")), must_say=("Join Lantern", "Log in")
     )
-    assert "<title>Join Lantern · Lantern</title>" in html
+    assert "<title>Join Lantern</title>" in html
     assert re.search(r'<button[^>]*type="submit"[^>]*>Join Lantern</button>', html)
 
 
