@@ -34,8 +34,8 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         # Shown for every address, with or without an account, so it reveals nothing.
         "too_many_login_attempts": (
-            "There have been several unsuccessful attempts to log in with this address, so "
-            "we have paused logging in for a little while to keep the account safe. Please try "
+            "There have been several unsuccessful attempts to sign in with this address, so "
+            "we have paused sign-ins for a little while to keep the account safe. Please try "
             "again later, or reset your password if you have forgotten it."
         ),
     }
