@@ -171,6 +171,15 @@ def test_member_account_pages(member_client):
     assert_site_voice(member_client.get(reverse("usersessions_list")))
 
 
+def test_reauthenticating_by_email_code(member_client, django_capture_on_commit_callbacks):
+    url = reverse("account_request_reauthentication_code")
+    assert_site_voice(member_client.get(url), must_say=("Email me a code",))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(url, {"recipient": "member@example.test"}, follow=True)
+    html = assert_site_voice(response, must_say=("Enter your code",))
+    assert "<title>Enter your code · Lantern</title>" in html
+
+
 def test_two_factor_pages(member_client, member):
     assert_site_voice(
         member_client.get(reverse("mfa_index")), must_say=("Two-factor authentication",)
