@@ -4,7 +4,8 @@
 - a suspended member is sent to the page that explains the pause instead of being signed in;
 - every account email is queued as a row and sent by a task (same work whatever the address);
 - the client's address is believed from the proxy's header only when the proxy sent it;
-- a browser that signed in to an account before is exempt from that account's failure limit.
+- a browser that signed in to an account before is exempt from that account's failure limit;
+- a member's first sign-in offers the first-visit welcome (accounts/welcome.py).
 """
 
 from __future__ import annotations
@@ -16,10 +17,16 @@ from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
 from django.contrib.sites.shortcuts import get_current_site
 
-from . import known_devices, proxies, services
+from . import known_devices, proxies, services, welcome
 from .models import User
 from .paused import sign_out_paused
 from .usernames import validate_distinct_name, validate_pseudonym
+
+REAUTHENTICATION_WORDS = {
+    "reauthenticate": "Use your password",
+    "reauthenticate_by_code": "Email me a log-in code",
+    "mfa_reauthenticate": "Use your authenticator app or a recovery code",
+}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -32,6 +39,14 @@ class AccountAdapter(DefaultAccountAdapter):
             "again later, or reset your password if you have forgotten it."
         ),
     }
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        # allauth names these in its own voice ("Send me a sign-in code"); the site says "log in".
+        methods = super().get_reauthentication_methods(user)
+        for method in methods:
+            if method["id"] in REAUTHENTICATION_WORDS:
+                method["description"] = REAUTHENTICATION_WORDS[method["id"]]
+        return methods
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Rendered here, sent by a task given only the row's id: every account email costs the
@@ -75,6 +90,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if not self._login_failed_rl_usage:
             raise self.validation_error("too_many_login_attempts")
         return None
+
+    def login(self, request, user) -> None:
+        # Django records last_login as it signs in: read it first to know this is the first time.
+        first_sign_in = user.last_login is None
+        super().login(request, user)
+        if first_sign_in:
+            welcome.offer(request)
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -42,8 +45,68 @@ class ProfileForm(forms.ModelForm):
         return value
 
 
+PSEUDONYM_HINT = (
+    "Choose a pseudonym: other members see it next to everything you post, so make it "
+    "something that is not your real name and does not look like an email address."
+)
+RETYPE_PASSWORD = (
+    "Please type your password again: we never send a password back to the page, so this "
+    "box is empty."
+)
+
+# allauth's labels are title-cased; the site speaks in sentence case.
+SENTENCE_CASE_LABELS = {
+    "remember": "Keep me logged in on this device",
+    "oldpassword": "Current password",
+    "password1": "New password",
+    "password2": "New password (again)",
+}
+
+
+def _relabel(form: forms.Form, names: tuple[str, ...]) -> None:
+    for name in names:
+        if name in form.fields:
+            form.fields[name].label = SENTENCE_CASE_LABELS[name]
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self, ("remember",))
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self, ("oldpassword", "password1", "password2"))
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self, ("password1", "password2"))
+
+
 class SignupForm(AllauthSignupForm):
-    """allauth's signup form, doing the same work for a known email as for a new one."""
+    """allauth's signup form, doing the same work for a known email as for a new one.
+
+    The pseudonym advice is shown before anyone types, and a form that comes back with errors
+    says beside both password boxes that they are empty on purpose and need typing again.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = PSEUDONYM_HINT
+        # The guidelines box (from ACCOUNT_SIGNUP_FORM_CLASS) comes last, just before the button.
+        self.order_fields([name for name in self.fields if name != "accept_guidelines"])
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound or not self.errors:
+            return
+        for name in ("password1", "password2"):
+            if name in self.fields and RETYPE_PASSWORD not in self.errors.get(name, []):
+                self.add_error(name, RETYPE_PASSWORD)
 
     def try_save(self, request: HttpRequest) -> tuple[AbstractBaseUser | None, HttpResponse | None]:
         if self.account_already_exists:

@@ -7,4 +7,5 @@ urlpatterns = [
     path("u/<str:username>/", views.profile, name="profile"),
     path("settings/profile/", views.edit_profile, name="edit_profile"),
     path("account/paused/", views.paused, name="paused"),
+    path("welcome/dismiss/", views.dismiss_welcome, name="dismiss_welcome"),
 ]

@@ -5,8 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from . import permissions, rate_limits, services
+from . import permissions, rate_limits, services, welcome
 from .forms import ProfileForm
 from .http import AuthenticatedRequest
 from .models import ROLE_BADGES, User
@@ -67,3 +70,14 @@ def paused(request: HttpRequest) -> HttpResponse:
             "guidelines_view": settings.GUIDELINES_VIEW,
         },
     )
+
+
+@login_required
+@require_POST
+def dismiss_welcome(request: AuthenticatedRequest) -> HttpResponse:
+    welcome.dismiss(request)
+    # Back to the page the welcome was on; only a path on this site.
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("forum:home")
+    return redirect(back)

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "community.context_processors.moderation",
                 "community.context_processors.muted",
                 "forum.notifications.context_processors.notifications",
+                "accounts.welcome.first_visit_welcome",
             ],
         },
     },
@@ -172,12 +173,20 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Signed in straight after confirming, but only in the browser that signed up (allauth keeps
+# the pending sign-in in that session): a link opened anywhere else only confirms the address.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.GuidelinesSignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    # The same forms with the site's sentence-case labels.
+    "login": "accounts.forms.LoginForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Lantern: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 # False turns them off (test and bench settings).

@@ -188,3 +188,170 @@ def test_a_username_that_claims_a_role_is_refused(client):
     response = signup(client, username="lantern_moderator")
     assert response.status_code == 200
     assert "can&#x27;t mention moderators" in response.content.decode()
+
+
+# --- errors beside their fields, pseudonym advice --------------------------------------------
+
+
+def field_block(html: str, name: str) -> str:
+    """The markup of one field: from its wrapper to the next field's."""
+    start = html.index(f'id="id_{name}"')
+    start = html.rindex('<div class="field', 0, start)
+    end = html.find('<div class="field', start + 1)
+    return html[start : end if end != -1 else len(html)]
+
+
+@pytest.mark.django_db
+def test_each_error_sits_under_its_own_field_and_is_described(client):
+    response = signup(client, username="Jane_Doe")
+    html = response.content.decode()
+    username = field_block(html, "username")
+    assert "first and last name" in username
+    assert "first and last name" not in field_block(html, "email")
+    assert re.search(
+        r'<input[^>]*aria-describedby="id_username_helptext id_username_error"[^>]*'
+        r'id="id_username"',
+        username,
+    )
+    assert 'aria-invalid="true"' in username
+    assert 'id="id_username_error"' in username
+    # The error comes after the input, where a reader looks for it.
+    assert username.index('id="id_username"') < username.index("first and last name")
+
+
+@pytest.mark.django_db
+def test_values_are_kept_and_both_passwords_say_to_type_them_again(client):
+    response = signup(client, username="Jane_Doe", password1="short1", password2="short1")
+    html = response.content.decode()
+    assert 'value="newcomer@example.test"' in html
+    assert 'value="Jane_Doe"' in html
+    assert "short1" not in html
+    for name in ("password1", "password2"):
+        block = field_block(html, name)
+        assert "Please type your password again" in block, name
+        assert 'aria-describedby="' in block and f"id_{name}_error" in block
+    assert "at least 10 characters" in field_block(html, "password1")
+
+
+@pytest.mark.django_db
+def test_a_form_without_errors_does_not_ask_to_retype(client):
+    html = client.get(reverse("account_signup")).content.decode()
+    assert "Please type your password again" not in html
+
+
+@pytest.mark.django_db
+def test_pseudonym_advice_is_there_before_typing_and_describes_the_field(client):
+    html = client.get(reverse("account_signup")).content.decode()
+    username = field_block(html, "username")
+    assert "Choose a pseudonym" in username
+    assert "not your real name" in username
+    assert re.search(r'aria-describedby="id_username_helptext"[^>]*id="id_username"', username)
+    assert 'id="id_username_helptext"' in username
+
+
+@pytest.mark.django_db
+def test_the_guidelines_box_comes_last_before_the_button(client):
+    html = client.get(reverse("account_signup")).content.decode()
+    order = [html.index(f'id="id_{name}"') for name in ("email", "username", "password1")]
+    assert order == sorted(order)
+    assert html.index('id="id_accept_guidelines"') > html.index('id="id_password2"')
+
+
+# --- signed in straight after confirming -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_confirming_in_the_same_browser_signs_the_member_in(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client)
+    link = verification_link(mail.outbox[0])
+    response = client.post(link, follow=True)
+    assert response.context["user"].username == "new_leaf"
+    assert response.redirect_chain[-1][0] == reverse("forum:home")
+    assert client.get(reverse("forum:category", args=["introductions"])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_confirming_in_another_browser_confirms_without_signing_in(
+    client, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signup(client)
+    link = verification_link(mail.outbox[0])
+    elsewhere = Client()
+    response = elsewhere.post(link, follow=True)
+    assert not response.context["user"].is_authenticated
+    assert EmailAddress.objects.get(email="newcomer@example.test").verified
+
+
+# --- the first-visit welcome ---------------------------------------------------------------
+
+WELCOME = "Welcome to Lantern, new_leaf"
+
+
+def sign_up_and_confirm(client, capture) -> None:
+    with capture(execute=True):
+        signup(client)
+    client.post(verification_link(mail.outbox[0]))
+
+
+@pytest.mark.django_db
+def test_the_first_visit_welcome_says_where_to_start_until_closed(
+    client, django_capture_on_commit_callbacks
+):
+    sign_up_and_confirm(client, django_capture_on_commit_callbacks)
+    html = client.get(reverse("forum:home")).content.decode()
+    assert WELCOME in html
+    assert reverse("community:guidelines") in html
+    assert reverse("forum:category", args=["introductions"]) in html
+    assert "read by a moderator before other members see them" in html
+    # Only on the home page, where the first sign-in lands.
+    other = client.get(reverse("forum:category", args=["introductions"])).content.decode()
+    assert WELCOME not in other
+
+    closed = client.post(reverse("accounts:dismiss_welcome"), {"next": "/"})
+    assert closed.status_code == 302
+    assert closed.url == "/"
+    assert WELCOME not in client.get(reverse("forum:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_welcome_is_not_shown_again_at_a_later_sign_in(
+    client, django_capture_on_commit_callbacks
+):
+    sign_up_and_confirm(client, django_capture_on_commit_callbacks)
+    client.post(reverse("account_logout"))
+    client.post(reverse("account_login"), {"login": "newcomer@example.test", "password": PASSWORD})
+    html = client.get(reverse("forum:home")).content.decode()
+    assert html.count("new_leaf") >= 1
+    assert WELCOME not in html
+
+
+@pytest.mark.django_db
+def test_closing_the_welcome_goes_back_only_to_this_site(client):
+    member = UserFactory()
+    client.force_login(member)
+    response = client.post(reverse("accounts:dismiss_welcome"), {"next": "https://evil.test/"})
+    assert response.url == reverse("forum:home")
+
+
+# --- titles ----------------------------------------------------------------------------------
+
+
+def page_title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.DOTALL).group(1)
+
+
+@pytest.mark.django_db
+def test_titles_name_the_page_then_the_site_without_running_together(client):
+    assert page_title(client.get("/")) == "Lantern · peer support for recovery"
+    assert page_title(client.get(reverse("account_login"))) == "Log in · Lantern"
+    assert page_title(client.get(reverse("community:guidelines"))) == (
+        "Community guidelines · Lantern"
+    )
+    client.force_login(UserFactory())
+    assert page_title(client.get("/")) == "Home · Lantern"

@@ -174,6 +174,8 @@ ROUTES: dict[str, Route] = {
     ),
     # A display name, pronouns and bio are read by others: muted members may not change them.
     "accounts:edit_profile": Route(Access.MEMBER, writes=True, posting=True, muted_may_open=True),
+    # Closing the first-visit welcome: it changes only the member's own session.
+    "accounts:dismiss_welcome": Route(Access.MEMBER, methods=POST_ONLY, writes=True),
     # --- community ------------------------------------------------------------------------
     "community:guidelines": Route(Access.PUBLIC),
     "community:crisis": Route(Access.PUBLIC),
