@@ -14,6 +14,14 @@ from .models import Delivery, NotificationKind
 TITLE_MIN, TITLE_MAX = 3, 150
 BODY_MAX = 20_000
 # Tabs and newlines are prose; other control characters only ever arrive by accident or attack.
+# Says exactly what the renderer (forum.rendering) does, and why images are not shown.
+BODY_HELP = (
+    "Formatting that works: **bold**, *italics*, [a link](https://example.org), lists "
+    "(start lines with - or 1.), > quotes, `code`, tables (| Day | Mood | rows), "
+    "~~strikethrough~~, and web addresses, which become links by themselves. Images are not "
+    "shown: ![description](address) becomes a link instead, because a picture loaded from "
+    "another site would tell that site who is reading your post."
+)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -57,7 +65,7 @@ class BodyField(forms.CharField):
             max_length=BODY_MAX,
             strip=False,
             widget=forms.Textarea(attrs={"rows": 10}),
-            help_text="You can use Markdown: *emphasis*, **strong**, lists, > quotes and links.",
+            help_text=BODY_HELP,
             error_messages={
                 "required": "Please write something before posting.",
                 "max_length": (

@@ -36,10 +36,20 @@ ALLOWED_TAGS = frozenset(
         "h4",
         "h5",
         "h6",
+        "s",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
     }
 )
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 MENTION_CLASS = "mention"
+# markdown-it writes a column's alignment as an inline style, which the CSP would refuse and
+# the allowlist strips; a class from this fixed set carries it instead.
+ALIGN_CLASSES = {f"text-align:{side}": f"align-{side}" for side in ("left", "center", "right")}
 
 # Same alphabet as accounts.usernames.USERNAME_RE. The lookarounds keep e-mail addresses,
 # fediverse handles and profile URLs on other sites ("mastodon.example/@name") from pinging a
@@ -60,6 +70,52 @@ def _shift_headings(state: StateCore) -> None:
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+
+
+def _table_alignment(state: StateCore) -> None:
+    """Carry column alignment as one of ALIGN_CLASSES instead of a style attribute."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrs:
+            side = ALIGN_CLASSES.get(str(token.attrs.pop("style", "")))
+            if side:
+                token.attrs["class"] = side
+
+
+def _image_as_link(image: Token) -> list[Token]:
+    """The tokens of a link to the image, its description as the link text."""
+    link_open = Token("link_open", "a", 1)
+    link_open.attrs = {"href": str(image.attrs.get("src", ""))}
+    # The description may itself hold links or images; a link cannot sit inside a link, so
+    # only their text is kept.
+    text = [
+        child
+        for child in _flatten_images(image.children or [])
+        if child.type not in ("link_open", "link_close")
+    ]
+    if not any(child.content for child in text):
+        # "![](address)" has no description: the address is the only thing to show.
+        text = [Token("text", "", 0)]
+        text[0].content = str(image.attrs.get("src", ""))
+    return [link_open, *text, Token("link_close", "a", -1)]
+
+
+def _flatten_images(children: list[Token]) -> list[Token]:
+    """Replace each image token with a plain link to it."""
+    flat: list[Token] = []
+    for child in children:
+        if child.type == "image":
+            flat.extend(_image_as_link(child))
+        else:
+            flat.append(child)
+    return flat
+
+
+def _images_as_links(state: StateCore) -> None:
+    """Show "![description](address)" as a link, so nothing loads from another site."""
+    for block in state.tokens:
+        children = block.children or []
+        if block.type == "inline" and any(child.type == "image" for child in children):
+            block.children = _flatten_images(children)
 
 
 def _scan_mentions(content: str, before: str, after: str) -> Iterator[tuple[int, int, str]]:
@@ -146,18 +202,26 @@ def _build_markdown() -> MarkdownIt:
     """Configure the one parser every render shares."""
     md = MarkdownIt(
         "js-default",
-        {"html": False, "linkify": False, "typographer": False, "breaks": True},
+        {"html": False, "linkify": True, "typographer": False, "breaks": True},
     )
-    # Images would make readers' browsers fetch from wherever a member points them. Tables
-    # and strikethrough emit tags the allowlist strips, which would silently mangle the text;
-    # left disabled, members at least see what they typed.
-    md.disable(["image", "table", "strikethrough", "html_block", "html_inline"])
+    md.disable(["html_block", "html_inline"])
+    # Tables, strikethrough and bare web addresses (linkify-it-py) are markdown-it's own rules.
+    md.enable(["table", "strikethrough", "linkify"])
+    if md.linkify is None:
+        raise ModuleNotFoundError("linkify-it-py is missing: install requirements.txt")
+    # Only web and mail addresses become links by themselves; "ftp://" stays text.
+    md.linkify.add("ftp:", None)
     md.core.ruler.push("lantern_headings", _shift_headings)
+    md.core.ruler.push("lantern_table_alignment", _table_alignment)
+    # Images would make readers' browsers fetch from wherever a member points them, telling
+    # that host who reads the post; each one becomes a link with its description instead.
+    # Before the mentions, so an "@name" in a description is link text like any other.
+    md.core.ruler.before("text_join", "lantern_images", _images_as_links)
     # Before text_join so an escaped "\@" is still a separate token and does not ping anyone.
     md.core.ruler.before("text_join", "lantern_mentions", _mentions)
     # Ruler caches compile lazily and not atomically; warming them here keeps concurrent
     # first renders from seeing a half-built cache.
-    md.render("warm *up* @cache")
+    md.render("warm *up* @cache ~~x~~ www.example.org ![a](/b)\n\n|a|\n|-|\n|b|")
     return md
 
 
@@ -166,6 +230,8 @@ _md = _build_markdown()
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     """Tell bleach whether an attribute may stay."""
+    if tag in ("th", "td"):
+        return name == "class" and value in ALIGN_CLASSES.values()
     if tag != "a":
         return False
     if name == "class":

@@ -52,6 +52,11 @@ def _render(body: str) -> str:
     return rendering.render_markdown(body, mention_url=exact.get)
 
 
+def preview_html(*, body: str) -> str:
+    """The sanitized HTML `body` would be stored as, mentions linked; nothing is written."""
+    return _render(body)
+
+
 # Community's task, named (never imported): it opens the review item and alerts moderators.
 REVIEW_NEW_POST_TASK = "community.review_new_post"
 # A post that is gone (deleted by its author, or removed) has nothing left to review: the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from functools import cache as once
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -75,6 +76,15 @@ def _earlier_submission(request: AuthenticatedRequest, token: uuid.UUID | None) 
     return Post.objects.submitted_by(request.user, token).select_related("topic").first()
 
 
+def _preview(request: HttpRequest, form: forms.Form) -> str | None:
+    """The post as it would look, when the member pressed "Preview" on text that could be
+    posted. Nothing is saved and no rate limit is used; the bound form keeps every word and
+    its submission token, so "Post" afterwards still writes exactly one post."""
+    if "preview" not in request.POST or not form.is_valid():
+        return None
+    return services.preview_html(body=form.cleaned_data["body"])
+
+
 @login_required
 def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     cat = get_object_or_404(Category, slug=slug)
@@ -83,7 +93,8 @@ def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             request, request.user, back=cat.get_absolute_url(), back_label="Back to the category"
         )
     form = TopicForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    preview = _preview(request, form)
+    if preview is None and request.method == "POST" and form.is_valid():
         token = form.cleaned_data["submission_token"]
         earlier = _earlier_submission(request, token)
         if earlier is not None:
@@ -106,7 +117,9 @@ def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         )
         _after_posting(request, topic.posts.get(position=1))
         return redirect(topic)
-    return render(request, "forum/topic_form.html", {"category": cat, "form": form})
+    return render(
+        request, "forum/topic_form.html", {"category": cat, "form": form, "preview_html": preview}
+    )
 
 
 def _render_blank_reply_field() -> SafeString:
@@ -179,8 +192,9 @@ def reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # The topic is one the member may read (else 404 above), closed or still waiting.
         raise PermissionDenied("You can't reply to this topic right now.")
     form = ReplyForm(request.POST or None)
+    preview = _preview(request, form)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if preview is None and request.method == "POST" and form.is_valid():
         token = form.cleaned_data["submission_token"]
         earlier = _earlier_submission(request, token)
         if earlier is not None:
@@ -202,7 +216,12 @@ def reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else:
                 _after_posting(request, post)
                 return redirect(post)
-    return render(request, "forum/reply_form.html", {"topic": topic, "form": form}, status=status)
+    return render(
+        request,
+        "forum/reply_form.html",
+        {"topic": topic, "form": form, "preview_html": preview},
+        status=status,
+    )
 
 
 def _position(post: Post) -> str:
@@ -232,8 +251,9 @@ def edit_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("You can only edit your own posts.")
     initial = {"body": post.body, "title": post.topic.title}
     form = EditPostForm(request.POST or None, initial=initial, with_title=post.is_opening_post)
+    preview = _preview(request, form)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if preview is None and request.method == "POST" and form.is_valid():
         refusal = rate_limits.consume(request, action="edit")
         if refusal is not None:
             form.add_error(None, refusal.message)
@@ -258,7 +278,12 @@ def edit_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     # Words added in an edit deserve the same help as words first posted.
                     crisis_panel.remember(request.session, post=edited)
                 return redirect(post)
-    return render(request, "forum/post_edit.html", {"post": post, "form": form}, status=status)
+    return render(
+        request,
+        "forum/post_edit.html",
+        {"post": post, "form": form, "preview_html": preview},
+        status=status,
+    )
 
 
 @login_required

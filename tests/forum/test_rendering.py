@@ -11,6 +11,8 @@ import pytest
 from forum.rendering import LINK_REL, excerpt, find_mentions, render_markdown, sanitize_html
 
 ALLOWED_ATTRIBUTES = {"href", "rel", "class"}
+ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+TABLE_TAGS = {"table", "thead", "tbody", "tr", "th", "td"}
 SAFE_HREF_RE = re.compile(r"^(https?:|mailto:|/)", re.IGNORECASE)
 
 
@@ -47,16 +49,26 @@ def assert_safe(html: str) -> None:
     for pattern in (r"style\s*=", r"\bon\w+\s*=", r"(javascript|data|vbscript):"):
         assert not re.search(pattern, markup), f"{pattern!r} inside a tag in {html!r}"
     for tag, attrs in tags_of(html):
-        assert tag in {"p", "br", "hr", "em", "strong", "a", "ul", "ol", "li", "blockquote"} | {
-            "code",
-            "pre",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-        }, f"<{tag}> survived in {html!r}"
+        assert (
+            tag
+            in {"p", "br", "hr", "em", "strong", "a", "ul", "ol", "li", "blockquote"}
+            | {
+                "code",
+                "pre",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "s",
+            }
+            | TABLE_TAGS
+        ), f"<{tag}> survived in {html!r}"
         assert set(attrs) <= ALLOWED_ATTRIBUTES, f"attributes {attrs} on <{tag}> in {html!r}"
         assert not any(re.fullmatch(r"on\w+", name) for name in attrs)
+        if tag in ("th", "td") and attrs:
+            assert attrs == {"class": attrs.get("class")}, f"{attrs} on <{tag}> in {html!r}"
+            assert attrs["class"] in ALIGN_CLASSES, f"{attrs} on <{tag}> in {html!r}"
+            continue
         if tag != "a":
             assert not attrs, f"attributes {attrs} on <{tag}> in {html!r}"
             continue
@@ -178,6 +190,9 @@ def test_sanitizer_alone_neutralises_payload(payload):
         '<p style="color:red">a</p>',
         '<p class="mention">a</p>',
         "<span>a</span>",
+        '<td class="mention">a</td>',
+        '<th class="align-left" style="x">a</th>',
+        '<table border="1"><tr><td>a</td></tr></table>',
     ],
 )
 def test_safety_check_is_not_vacuous(html):
@@ -210,7 +225,7 @@ def test_disallowed_protocol_loses_href_but_keeps_text():
 def test_images_become_plain_links_and_never_load():
     out = rendered("![cat](https://example.com/cat.png)")
     assert "<img" not in out
-    assert out == f'<p>!<a href="https://example.com/cat.png" rel="{LINK_REL}">cat</a></p>'
+    assert out == f'<p><a href="https://example.com/cat.png" rel="{LINK_REL}">cat</a></p>'
 
 
 def test_emphasis():
@@ -271,8 +286,159 @@ def test_autolink_gets_rel():
     assert out == f'<p><a href="https://example.com" rel="{LINK_REL}">https://example.com</a></p>'
 
 
-def test_bare_urls_are_not_linkified():
-    assert rendered("see https://example.com") == "<p>see https://example.com</p>"
+def test_bare_urls_become_links_with_rel():
+    assert rendered("see https://example.com/a?b=1.") == (
+        f'<p>see <a href="https://example.com/a?b=1" rel="{LINK_REL}">'
+        "https://example.com/a?b=1</a>.</p>"
+    )
+
+
+def test_bare_www_address_becomes_an_http_link():
+    assert rendered("at www.example.org today") == (
+        f'<p>at <a href="http://www.example.org" rel="{LINK_REL}">www.example.org</a> today</p>'
+    )
+
+
+def test_bare_mail_address_becomes_a_mailto_link():
+    assert rendered("write to help@example.org") == (
+        f'<p>write to <a href="mailto:help@example.org" rel="{LINK_REL}">help@example.org</a></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt://example.com/%0aalert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+    ],
+)
+def test_bare_dangerous_or_foreign_schemes_stay_text(source):
+    out = rendered(f"look {source} now")
+    assert "<a" not in out
+    assert_safe(out)
+
+
+def test_bare_address_with_quotes_cannot_break_out_of_href():
+    out = rendered('https://example.com/"onmouseover="alert(1) x')
+    assert_safe(out)
+    assert [tag for tag, _ in tags_of(out)] == ["p", "a"]
+
+
+def test_bare_address_inside_a_link_is_not_linked_twice():
+    out = rendered("[see https://example.com](https://example.org)")
+    assert (
+        out == f'<p><a href="https://example.org" rel="{LINK_REL}">see https://example.com</a></p>'
+    )
+
+
+def test_bare_address_in_code_stays_code():
+    assert rendered("`https://example.com`") == "<p><code>https://example.com</code></p>"
+
+
+def test_strikethrough():
+    assert rendered("I ~~can't~~ can") == "<p>I <s>can't</s> can</p>"
+
+
+def test_single_tilde_is_not_strikethrough():
+    assert rendered("~about~ 5") == "<p>~about~ 5</p>"
+
+
+def test_strikethrough_cannot_carry_markup():
+    out = rendered("~~<script>alert(1)</script>~~")
+    assert out == "<p><s>&lt;script&gt;alert(1)&lt;/script&gt;</s></p>"
+
+
+def test_table():
+    out = rendered("| Day | Mood |\n| --- | --- |\n| Mon | *ok* |")
+    assert out == (
+        "<table>\n<thead>\n<tr>\n<th>Day</th>\n<th>Mood</th>\n</tr>\n</thead>\n"
+        "<tbody>\n<tr>\n<td>Mon</td>\n<td><em>ok</em></td>\n</tr>\n</tbody>\n</table>"
+    )
+
+
+def test_table_alignment_is_a_class_never_a_style():
+    out = rendered("| a | b | c |\n| :-- | :-: | --: |\n| 1 | 2 | 3 |")
+    assert "style" not in out
+    assert '<th class="align-left">a</th>' in out
+    assert '<td class="align-center">2</td>' in out
+    assert '<td class="align-right">3</td>' in out
+    assert_safe(out)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '| <td onclick="alert(1)"> | x |\n|---|---|\n| <th style="x"> | y |',
+        "| [a](javascript:alert(1)) | b |\n|---|---|\n| ![c](javascript:alert(1)) | d |",
+        "| a |\n|---|\n| <img src=x onerror=alert(1)> |",
+        "| javascript:alert(1) |\n|---|\n| data:text/html,x |",
+        "| a |\n|---|\n| </td></tr></table><script>alert(1)</script> |",
+    ],
+)
+def test_table_cells_carry_no_attributes_or_markup(source):
+    out = rendered(source)
+    assert "<table>" in out
+    assert_safe(out)
+    for tag, attrs in tags_of(out):
+        if tag in TABLE_TAGS:
+            assert attrs == {}, f"{attrs} on <{tag}>"
+
+
+def test_sanitizer_drops_foreign_attributes_on_table_cells():
+    out = sanitize_html(
+        '<table onclick="x"><tr><th class="align-right">a</th>'
+        '<td class="align-left evil" style="color:red" align="right">b</td></tr></table>'
+    )
+    assert out == (
+        '<table><tbody><tr><th class="align-right">a</th><td>b</td></tr></tbody></table>'
+    )
+    assert sanitize_html(out) == out
+
+
+def test_image_with_formatted_description_is_a_link_with_that_text():
+    out = rendered("![my *garden*](https://example.com/g.jpg)")
+    assert out == (
+        f'<p><a href="https://example.com/g.jpg" rel="{LINK_REL}">my <em>garden</em></a></p>'
+    )
+
+
+def test_image_without_description_shows_its_address():
+    out = rendered("![](https://example.com/g.jpg)")
+    assert out == (
+        f'<p><a href="https://example.com/g.jpg" rel="{LINK_REL}">https://example.com/g.jpg</a></p>'
+    )
+
+
+def test_nested_images_and_links_in_a_description_keep_only_their_text():
+    out = rendered(
+        "![a ![b](https://x.example/b.png) [c](https://x.example/c)](https://x.example/a)"
+    )
+    assert out == f'<p><a href="https://x.example/a" rel="{LINK_REL}">a b c</a></p>'
+
+
+def test_mention_in_an_image_description_is_not_a_second_link():
+    out = rendered("![@sam](https://example.com/s.png)", mention_url=profile_url)
+    assert out == f'<p><a href="https://example.com/s.png" rel="{LINK_REL}">@sam</a></p>'
+    assert find_mentions("![@sam](https://example.com/s.png)") == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "![x](javascript:alert(1))",
+        "![x](data:image/png;base64,iVBORw0KGgo=)",
+        '![x" onerror="alert(1)](https://example.com/a.png)',
+        '![x](https://example.com/a.png "t" onload="alert(1)")',
+        "![<img src=x onerror=alert(1)>](https://example.com/a.png)",
+    ],
+)
+def test_images_never_become_img_or_unsafe_links(source):
+    out = rendered(source)
+    assert_safe(out)
 
 
 def test_mailto_allowed():

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from forum.models import Category, Post, Reaction, Status, Topic
+from forum.rendering import LINK_REL
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 from tests.pages import without_csrf
 
@@ -603,3 +604,242 @@ def test_a_mangled_token_still_posts(member_client, member, topic):
     response = member_client.post(url, {"body": "words", "submission_token": "not-a-uuid"})
     assert response.status_code == 302
     assert Post.objects.filter(topic=topic, author=member).count() == 1
+
+
+# --- writing with confidence (issue 13 section 4) -----------------------------------------
+
+TOKEN_RE = re.compile(r'name="submission_token" value="([0-9a-f-]{36})"')
+
+
+def preview_of(html: str) -> str:
+    """The preview section of a page."""
+    start = html.index('aria-labelledby="preview-title"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.mark.django_db
+def test_the_body_help_says_what_works_and_why_images_are_not_shown(member_client, topic):
+    pages = [
+        reverse("forum:new_topic", args=[topic.category.slug]),
+        reverse("forum:reply", args=[topic.pk]),
+        topic.get_absolute_url(),
+    ]
+    for url in pages:
+        html = member_client.get(url).content.decode()
+        help_text = re.search(r'<p class="help" id="id_body_helptext">(.*?)</p>', html, re.S)
+        assert help_text, f"no help under the body field on {url}"
+        words = help_text.group(1)
+        for feature in (
+            "**bold**",
+            "*italics*",
+            "[a link](https://example.org)",
+            "lists",
+            "&gt; quotes",
+            "`code`",
+            "tables",
+            "~~strikethrough~~",
+            "web addresses, which become links",
+            "Images are not shown",
+            "would tell that site who is reading your post",
+        ):
+            assert feature in words, f"{feature!r} missing from the help on {url}"
+
+
+def test_the_help_texts_examples_render_as_it_says():
+    from forum.forms import BODY_HELP
+    from forum.rendering import render_markdown
+
+    assert "<strong>bold</strong>" in render_markdown("**bold**")
+    assert "<em>italics</em>" in render_markdown("*italics*")
+    assert 'href="https://example.org"' in render_markdown("[a link](https://example.org)")
+    assert "<s>strikethrough</s>" in render_markdown("~~strikethrough~~")
+    assert "<table>" in render_markdown("| Day | Mood |\n| --- | --- |\n| Mon | ok |")
+    assert 'href="https://example.org"' in render_markdown("see https://example.org")
+    image = render_markdown("![description](https://example.org/a.png)")
+    assert "<img" not in image and ">description</a>" in image
+    assert "![description](address)" in BODY_HELP
+
+
+@pytest.mark.django_db
+def test_preview_of_a_new_topic_shows_it_keeps_everything_and_saves_nothing(
+    member_client, member, category, limits_on
+):
+    url = reverse("forum:new_topic", args=[category.slug])
+    token = TOKEN_RE.search(member_client.get(url).content.decode()).group(1)
+    data = {
+        "title": "Thirty days",
+        "body": "It was **hard**.\n\n| Day | Mood |\n| --- | --- |\n| 1 | ~~low~~ ok |",
+        "submission_token": token,
+    }
+    # More previews than the topic limit (2 an hour) allows posts: none of them count.
+    for _ in range(3):
+        response = member_client.post(url, {**data, "preview": "1"})
+        assert response.status_code == 200
+    html = response.content.decode()
+    preview = preview_of(html)
+    assert "<strong>hard</strong>" in preview
+    assert "<td><s>low</s> ok</td>" in preview
+    assert "Nothing is posted yet" in preview
+    form = response.context["form"]
+    assert form["title"].value() == "Thirty days" and form["body"].value() == data["body"]
+    assert f'value="{token}"' in html
+    assert not Topic.objects.filter(category=category).exists()
+    # The real submit after the previews posts once, under the same token, and is not refused.
+    posted = member_client.post(url, data)
+    assert posted.status_code == 302
+    again = member_client.post(url, data)
+    assert again.status_code == 302
+    assert Topic.objects.filter(category=category, author=member).count() == 1
+
+
+@pytest.mark.django_db
+def test_preview_is_escaped_through_the_one_sanitizer(member_client, topic):
+    response = member_client.post(
+        reverse("forum:reply", args=[topic.pk]),
+        {
+            "body": "<script>alert(1)</script> [x](javascript:alert(1)) ![y](https://e.example/y)",
+            "preview": "1",
+        },
+    )
+    html = response.content.decode()
+    preview = preview_of(html)
+    assert "<script>alert(1)" not in preview and "&lt;script&gt;" in preview
+    assert not re.search(r"href=\"\s*javascript", preview, re.I)
+    assert f'<a href="https://e.example/y" rel="{LINK_REL}">y</a>' in preview
+    assert "<img" not in preview
+    assert "Nothing is posted yet" in preview
+
+
+@pytest.mark.django_db
+def test_preview_links_mentions_like_the_stored_post_will(member_client, topic, other_member):
+    response = member_client.post(
+        reverse("forum:reply", args=[topic.pk]),
+        {"body": f"thanks @{other_member.username}", "preview": "1"},
+    )
+    assert f'href="/u/{other_member.username}/" class="mention"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_preview_of_an_empty_reply_shows_the_error_and_no_preview(member_client, topic):
+    response = member_client.post(
+        reverse("forum:reply", args=[topic.pk]), {"body": "  ", "preview": "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please write something before posting." in html
+    assert "preview-title" not in html
+
+
+@pytest.mark.django_db
+def test_preview_of_a_reply_saves_nothing_then_posting_lands_once(
+    member_client, member, topic, limits_on
+):
+    url = reverse("forum:reply", args=[topic.pk])
+    token = str(uuid.uuid4())
+    data = {"body": "Me *too*.", "submission_token": token}
+    for _ in range(3):
+        preview = member_client.post(url, {**data, "preview": "1"})
+        assert "<em>too</em>" in preview.content.decode()
+        assert f'value="{token}"' in preview.content.decode()
+    assert not Post.objects.filter(topic=topic, author=member).exists()
+    first = member_client.post(url, data)
+    second = member_client.post(url, data)
+    reply = Post.objects.get(topic=topic, author=member)
+    assert first.url == second.url == reply.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_preview_of_an_edit_changes_nothing(member_client, member, category, limits_on):
+    topic = make_topic(author=member, category=category, title="Mine", body="First words.")
+    post = topic.posts.get(position=1)
+    url = reverse("forum:edit_post", args=[post.pk])
+    for _ in range(3):
+        response = member_client.post(
+            url, {"title": "Mine, changed", "body": "Second ~~words~~.", "preview": "1"}
+        )
+        html = response.content.decode()
+        assert "<s>words</s>" in html and "Nothing is saved yet" in html
+        assert response.context["form"]["title"].value() == "Mine, changed"
+    post.refresh_from_db()
+    topic.refresh_from_db()
+    assert post.body == "First words." and topic.title == "Mine"
+    assert not post.revisions.exists()
+    assert member_client.post(url, {"title": "Mine, changed", "body": "Saved."}).status_code == 302
+    post.refresh_from_db()
+    assert post.body == "Saved."
+
+
+@pytest.mark.django_db
+def test_preview_is_refused_where_posting_is(member_client, member, topic):
+    from tests.factories import mute
+
+    hidden = make_topic(title="Waiting")
+    Topic.objects.filter(pk=hidden.pk).update(status=Status.PENDING)
+    assert (
+        member_client.post(
+            reverse("forum:reply", args=[hidden.pk]), {"body": "x", "preview": "1"}
+        ).status_code
+        == 404
+    )
+    mute(member)
+    response = member_client.post(
+        reverse("forum:reply", args=[topic.pk]), {"body": "x", "preview": "1"}
+    )
+    assert response.status_code == 403
+    assert "preview-title" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_post_form_has_post_and_preview_buttons(member_client, member, topic):
+    own = make_reply(topic=topic, author=member)
+    for url, label in (
+        (reverse("forum:new_topic", args=[topic.category.slug]), "Post topic"),
+        (reverse("forum:reply", args=[topic.pk]), "Post reply"),
+        (topic.get_absolute_url(), "Post reply"),
+        (reverse("forum:edit_post", args=[own.pk]), "Save changes"),
+    ):
+        html = member_client.get(url).content.decode()
+        assert f">{label}</button>" in html, url
+        assert '<button type="submit" name="preview" value="1"' in html, url
+        assert "js/posting.js" in html and "data-posting-form" in html, url
+        assert html.index(f">{label}</button>") < html.index('name="preview"'), url
+
+
+@pytest.mark.django_db
+def test_the_reply_form_is_on_every_page_of_a_long_topic(member_client, topic):
+    for n in range(2, 46):
+        make_reply(topic=topic, body=f"reply number {n}")
+    for page in ("", "?page=2", "?page=last"):
+        html = member_client.get(topic.get_absolute_url() + page).content.decode()
+        assert 'id="reply"' in html and ">Post reply</button>" in html, page
+        assert TOKEN_RE.search(html), page
+    first = member_client.get(topic.get_absolute_url()).content.decode()
+    assert "Your reply goes at the end of the topic" in first
+    last = member_client.get(topic.get_absolute_url() + "?page=last").content.decode()
+    assert "Your reply goes at the end of the topic" not in last
+
+
+@pytest.mark.django_db
+def test_a_reply_from_page_one_lands_on_the_new_post_on_the_last_page(member_client, member, topic):
+    for n in range(2, 46):
+        make_reply(topic=topic, body=f"reply number {n}")
+    first = member_client.get(topic.get_absolute_url()).content.decode()
+    token = TOKEN_RE.search(first).group(1)
+    response = member_client.post(
+        reverse("forum:reply", args=[topic.pk]),
+        {"body": "From the first page.", "submission_token": token},
+        follow=True,
+    )
+    reply = Post.objects.get(topic=topic, author=member)
+    assert reply.position == 46
+    final_url, _ = response.redirect_chain[-1]
+    assert final_url == f"{topic.get_absolute_url()}?page=3#post-46"
+    html = response.content.decode()
+    assert "From the first page." in html and "Page 3 of 3" in html
+
+
+@pytest.mark.django_db
+def test_no_reply_form_where_replying_is_not_allowed(member_client, topic):
+    Topic.objects.filter(pk=topic.pk).update(is_locked=True)
+    html = member_client.get(topic.get_absolute_url()).content.decode()
+    assert 'id="reply"' not in html and "js/posting.js" not in html
