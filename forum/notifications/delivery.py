@@ -21,7 +21,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, transaction
 from django.db import connection as db_connection
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -299,7 +299,9 @@ def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> st
                 status=OutboxStatus.CANCELLED
             )
             return "sent"
-    except DatabaseError:
+    # A connection killed mid-commit can surface as InterfaceError ("connection already
+    # closed"), which is not a DatabaseError: missing it would send the same email again.
+    except (DatabaseError, InterfaceError):
         if not sent:
             raise
         owed_ids, cancelled_ids, sent_at = sent[0]
@@ -326,7 +328,7 @@ def _mark_sent_after_lost_connection(
                 ).update(status=OutboxStatus.CANCELLED)
             logger.warning("marked %d outbox rows sent after losing the database", len(owed_ids))
             return
-        except DatabaseError:
+        except (DatabaseError, InterfaceError):
             time.sleep(0.2 * 2**attempt)
     raise DatabaseError("the database stayed unreachable after an email was sent")
 

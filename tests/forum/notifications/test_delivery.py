@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from accounts.message_ids import stable_message_id
@@ -190,13 +191,20 @@ def test_a_batch_of_emails_goes_over_one_connection(mail_server, owed_emails):
     assert set(EmailOutbox.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
 
 
+@pytest.mark.parametrize(
+    "lost",
+    [
+        OperationalError("terminating connection due to administrator command"),
+        InterfaceError("connection already closed"),
+    ],
+    ids=["terminated", "already-closed"],
+)
 def test_an_email_sent_before_the_database_connection_died_is_marked_sent_not_sent_again(
-    mail_server, owed_emails
+    mail_server, owed_emails, lost
 ):
     # The mail server took the email, then the connection holding the row lock was killed
     # before the commit: the rows are marked sent on a fresh connection, so the sweep (which
     # hands over pending rows) never sends the same email twice.
-    from django.db import OperationalError
     from django.db.models import QuerySet
 
     ids = owed_emails(1)
@@ -206,7 +214,7 @@ def test_an_email_sent_before_the_database_connection_died_is_marked_sent_not_se
     def update_dies_once_after_the_send(self, **kwargs):
         if kwargs.get("status") == OutboxStatus.SENT and calls["n"] == 0:
             calls["n"] += 1
-            raise OperationalError("terminating connection due to administrator command")
+            raise lost
         return real_update(self, **kwargs)
 
     with (
