@@ -312,7 +312,9 @@ def test_make_run_sends_a_held_email_on_schedule_without_redis(local_server):
     def serving() -> bool:
         if local_server["server"].poll() is not None:
             pytest.fail(f"runserver exited:\n{output()[-3000:]}")
-        return "Starting development server" in output()
+        # Django 5.2 says "Starting development server at", 6.x "Starting WSGI development
+        # server at"; both end the banner with this line.
+        return "Quit the server with" in output()
 
     wait_until(serving, timeout=30, interval=0.2, what="runserver to start")
     assert "Scheduled jobs run in this process" in output()
