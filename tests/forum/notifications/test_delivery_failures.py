@@ -209,14 +209,22 @@ def test_redis_killed_while_an_email_waits_for_its_window_worker_survives_sends_
         what="the second email to be deferred",
     )
 
+    connected = celery_worker.log().count("Connected to")
     private_redis.stop()
     time.sleep(3)
     private_redis.start()
     started = time.monotonic()
-    # Usually seconds. Redis came back empty, without the queue bindings a worker declares when
-    # it reconnects: a hand-off made before that is dropped by the broker, and one made on a
-    # pooled connection that died with Redis fails; either way the sweep hands the row over
-    # again OUTBOX_REDISPATCH_AFTER (60 s) later. Two such periods, on a loaded CI machine.
+    # Redis came back empty, without the queue bindings a worker declares when it reconnects:
+    # a hand-off made before that is dropped by the broker. Beat sweeps every 15 s, by when the
+    # workers are back; this sweep, every second, waits for them as beat's first sweep would.
+    wait_until(
+        lambda: celery_worker.log().count("Connected to") >= connected + len(celery_worker.by_name),
+        timeout=60,
+        what="the workers to reconnect",
+    )
+    # Usually seconds. A hand-off that is lost anyway (on a pooled connection that died with
+    # Redis) is handed over again OUTBOX_REDISPATCH_AFTER (60 s) later: two such periods, on a
+    # loaded CI machine.
     sweep_until(
         lambda: EmailOutbox.objects.filter(pk=deferred.pk, status=OutboxStatus.SENT).exists(),
         timeout=2 * settings.OUTBOX_REDISPATCH_AFTER + 45,
