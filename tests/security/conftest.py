@@ -5,24 +5,10 @@ request that writes is undone before the next one and nothing leaks into other m
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
-from tests.security.world import build_world, snapshot
+from tests.security.world import build_world, built_once_and_rolled_back
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build_world()
-            built.baseline = snapshot()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    yield from built_once_and_rolled_back(django_db_blocker, build_world)

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +35,7 @@ from community.models import (
 from forum.models import Post, Status
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.security.test_authorization import without_csrf
-from tests.security.world import sign_in, snapshot
+from tests.security.world import built_once_and_rolled_back, sign_in, snapshot
 
 DECISION = {
     "reason": ModerationReason.JUDGING,
@@ -122,20 +121,7 @@ def build_rules_world() -> RulesWorld:
 @pytest.fixture(scope="module")
 def rules(django_db_setup, django_db_blocker):
     # Built once inside a transaction rolled back at the end, like the authorization world.
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build_rules_world()
-            built.baseline = snapshot()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    yield from built_once_and_rolled_back(django_db_blocker, build_rules_world)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from functools import cache
@@ -19,7 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -341,3 +342,23 @@ def snapshot() -> dict[str, tuple[int, str]]:
             digest = hashlib.sha1("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
             result[table] = (len(rows), digest)
     return result
+
+
+def built_once_and_rolled_back(blocker, build: Callable[[], Any]) -> Iterator[Any]:
+    """For a module-scoped fixture: `build()` runs once inside a transaction (its `baseline` set
+    to the tables' snapshot), the module's tests run in savepoints inside it, and the whole
+    transaction is rolled back at the end, the way Django's TestCase builds setUpTestData."""
+    with blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build()
+            built.baseline = snapshot()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
