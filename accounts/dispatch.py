@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from celery import current_app
-from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +29,3 @@ def publish(task_name: str, args: list[int]) -> bool:
         )
         return False
     return True
-
-
-def publish_after_commit(task_name: str, *args: int) -> None:
-    """Once the current transaction commits, `task_name(*args)` is handed to the broker."""
-    transaction.on_commit(lambda: publish(task_name, list(args)))

@@ -74,8 +74,19 @@ def queue_account_mail(*, message: EmailMessage) -> AccountMail:
         html=html,
         dispatched_at=timezone.now(),
     )
-    dispatch.publish_after_commit(SEND_ACCOUNT_MAIL, mail.pk)
+    transaction.on_commit(lambda: _hand_over(mail.pk))
     return mail
+
+
+def _hand_over(mail_id: int) -> bool:
+    """The row is on its way to a worker (True), or released for the next sweep."""
+    if dispatch.publish(SEND_ACCOUNT_MAIL, [mail_id]):
+        return True
+    # No task holds it: dated a full redispatch period back, the first sweep after the broker is
+    # back takes it, instead of the member waiting a redispatch period more for their link.
+    released = timezone.now() - timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER + 1)
+    AccountMail.objects.filter(pk=mail_id, sent_at__isnull=True).update(dispatched_at=released)
+    return False
 
 
 def deliver_account_mail(*, mail_id: int) -> str:
@@ -133,4 +144,4 @@ def sweep_account_mail(*, now: datetime | None = None) -> int:
         ).values_list("pk", flat=True)[:500]
     )
     AccountMail.objects.filter(pk__in=pending).update(dispatched_at=now)
-    return sum(dispatch.publish(SEND_ACCOUNT_MAIL, [pk]) for pk in pending)
+    return sum(_hand_over(pk) for pk in pending)

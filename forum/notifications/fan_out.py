@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from forum import dispatch, rendering
+from forum import rendering
 from forum.models import Post, Status, Topic
 
 from . import outbox
@@ -29,7 +29,6 @@ from .models import (
     PostFanOut,
     TopicSubscription,
 )
-from .outbox import DELIVER_EMAIL, FAN_OUT_POST
 from .preferences import delivery_for, preference_of, preferences_for
 
 # A mention outranks "your topic", which outranks "a topic you follow": one notification each.
@@ -93,7 +92,7 @@ def notify(
             topic=topic,
         )
         if delivery == Delivery.IMMEDIATE:
-            dispatch.publish_after_commit(DELIVER_EMAIL, row.pk)
+            transaction.on_commit(lambda: outbox.dispatch_emails([row.pk]))
     transaction.on_commit(lambda: forget_unread([recipient.pk]))
     return notification
 
@@ -122,7 +121,7 @@ def schedule_fan_out(*, post: Post) -> PostFanOut:
         fan_out.dispatched_at = timezone.now()
         fan_out.save(update_fields=["status", "dispatched_at"])
     if fan_out.status == FanOutStatus.PENDING:
-        dispatch.publish_after_commit(FAN_OUT_POST, post.pk)
+        transaction.on_commit(lambda: outbox.dispatch_fan_out(post.pk))
     return fan_out
 
 

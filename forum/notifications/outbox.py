@@ -3,8 +3,9 @@
 Every notification and email owed is already a row (`PostFanOut`, `EmailOutbox`) written in the
 transaction that caused it; this module only tells the workers about rows. It names tasks through
 `forum.dispatch`, never by importing them: the tasks module imports this one. If the broker is
-down, a hand-off fails fast and is logged, the row stays pending, and `sweep_outbox` (beat, every
-15 s) hands it over again.
+down, a hand-off fails fast and is logged, the row stays pending and is released (no task holds
+it), and `sweep_outbox` (beat, every 15 s) hands it over again on its first sweep after the broker
+is back, not a redispatch period later.
 
 Nothing is handed over with a countdown or an eta: a delayed message sits unacknowledged in a
 worker, and a worker holding one does not survive its broker restarting. A row that must wait
@@ -33,9 +34,28 @@ SEND_DIGESTS = "forum.send_digests"
 SWEEP_OUTBOX = "forum.sweep_outbox"
 
 
+def _release_fan_outs(post_ids: list[int]) -> None:
+    """Fan-outs whose hand-off failed are held by no task: dated a full redispatch period back,
+    the next sweep takes them."""
+    released = timezone.now() - timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER + 1)
+    PostFanOut.objects.filter(post_id__in=post_ids, status=FanOutStatus.PENDING).update(
+        dispatched_at=released
+    )
+
+
+def _release_emails(outbox_ids: list[int]) -> None:
+    """Email rows whose hand-off failed are held by no task: the next sweep takes them once due."""
+    EmailOutbox.objects.filter(pk__in=outbox_ids, status=OutboxStatus.PENDING).update(
+        dispatched_at=None
+    )
+
+
 def dispatch_fan_out(post_id: int) -> bool:
-    """Post `post_id`'s fan-out is on the broker (True), or left pending for the sweeper."""
-    return dispatch.publish(FAN_OUT_POST, [post_id])
+    """Post `post_id`'s fan-out is on the broker (True), or released for the sweeper."""
+    if dispatch.publish(FAN_OUT_POST, [post_id]):
+        return True
+    _release_fan_outs([post_id])
+    return False
 
 
 def dispatch_emails(outbox_ids: list[int]) -> int:
@@ -47,6 +67,7 @@ def dispatch_emails(outbox_ids: list[int]) -> int:
         batch = outbox_ids[start : start + size]
         if not dispatch.publish(DELIVER_EMAIL, batch):
             # The broker is down: the rest would fail the same way, and the sweeper has them.
+            _release_emails(outbox_ids[start:])
             break
         accepted += len(batch)
     return accepted
@@ -61,6 +82,9 @@ def dispatch_digests(user_ids: list[int], *, now: datetime | None = None) -> int
             recipient_id=uid, delivery=Delivery.DIGEST, status=OutboxStatus.PENDING
         ).update(dispatched_at=now)
         if not dispatch.publish(SEND_DIGEST, [uid]):
+            EmailOutbox.objects.filter(
+                recipient_id=uid, delivery=Delivery.DIGEST, status=OutboxStatus.PENDING
+            ).update(dispatched_at=None)
             break
         accepted += 1
     return accepted
@@ -103,8 +127,9 @@ def sweep_outbox(*, now: datetime | None = None) -> dict[str, int]:
     )
     if fan_outs:
         PostFanOut.objects.filter(post_id__in=fan_outs).update(dispatched_at=now)
-        for post_id in fan_outs:
+        for index, post_id in enumerate(fan_outs):
             if not dispatch_fan_out(post_id):
+                _release_fan_outs(fan_outs[index + 1 :])
                 return counts
             counts["fan_outs"] += 1
 

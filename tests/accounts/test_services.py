@@ -111,3 +111,19 @@ def test_account_mail_goes_to_the_mail_queue():
     from django.conf import settings as django_settings
 
     assert django_settings.CELERY_TASK_ROUTES[services.SEND_ACCOUNT_MAIL] == {"queue": "mail"}
+
+
+def test_an_account_email_whose_hand_off_failed_goes_with_the_next_sweep(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # A confirmation link asked for during a broker outage should not wait a redispatch period
+    # more once the broker is back.
+    monkeypatch.setattr(dispatch, "publish", lambda task_name, args: False)
+    with django_capture_on_commit_callbacks(execute=True):
+        row = services.queue_account_mail(message=message())
+    monkeypatch.undo()
+    assert mail.outbox == []
+    assert services.sweep_account_mail() == 1
+    assert [m.to for m in mail.outbox] == [["river@example.test"]]
+    row.refresh_from_db()
+    assert row.sent_at is not None

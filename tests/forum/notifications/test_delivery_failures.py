@@ -214,17 +214,15 @@ def test_redis_killed_while_an_email_waits_for_its_window_worker_survives_sends_
     time.sleep(3)
     private_redis.start()
     started = time.monotonic()
-    # Redis came back empty, without the queue bindings a worker declares when it reconnects:
-    # a hand-off made before that is dropped by the broker. Beat sweeps every 15 s, by when the
-    # workers are back; this sweep, every second, waits for them as beat's first sweep would.
+    # Redis came back empty. This sweep, every second, stands in for beat (every 15 s) and
+    # starts once the workers are back, as beat's first sweep after an outage usually would.
     wait_until(
         lambda: celery_worker.log().count("Connected to") >= connected + len(celery_worker.by_name),
         timeout=60,
         what="the workers to reconnect",
     )
-    # Usually seconds. A hand-off that is lost anyway (on a pooled connection that died with
-    # Redis) is handed over again OUTBOX_REDISPATCH_AFTER (60 s) later: two such periods, on a
-    # loaded CI machine.
+    # Usually seconds. A message lost anyway is handed over again OUTBOX_REDISPATCH_AFTER
+    # (60 s) later: two such periods, on a loaded CI machine.
     sweep_until(
         lambda: EmailOutbox.objects.filter(pk=deferred.pk, status=OutboxStatus.SENT).exists(),
         timeout=2 * settings.OUTBOX_REDISPATCH_AFTER + 45,

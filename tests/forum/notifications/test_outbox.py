@@ -100,3 +100,43 @@ def test_publish_takes_no_countdown_or_eta():
     # A delayed message sits unacknowledged in a worker; kombu's Redis transport kills a worker
     # holding one when Redis drops. Work that must wait is a row the sweep hands over.
     assert list(inspect.signature(dispatch.publish).parameters) == ["task_name", "args"]
+
+
+def test_a_failed_hand_off_is_taken_by_the_first_sweep_after_the_broker_is_back(
+    run_on_commit, outbox_rows
+):
+    # A hand-off that failed leaves nothing on the broker: waiting a redispatch period (60 s)
+    # before the next try would only delay every member's notification after an outage.
+    author = UserFactory()
+    topic = run_on_commit(make_topic, author=author)
+    app.conf.task_always_eager = False
+    try:
+        with mock.patch(
+            "celery.app.task.Task.apply_async", side_effect=ConnectionError("broker down")
+        ):
+            run_on_commit(make_reply, topic=topic)
+    finally:
+        app.conf.task_always_eager = True
+    assert not outbox_rows(author).exists()
+    # The fan-out runs on the first sweep, and its email goes out with it.
+    assert run_on_commit(outbox.sweep_outbox)["fan_outs"] == 1
+    assert outbox_rows(author).get().status == OutboxStatus.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_email_rows_whose_hand_off_failed_are_taken_by_the_next_sweep(run_on_commit, outbox_rows):
+    author = UserFactory()
+    topic = run_on_commit(make_topic, author=author)
+    publish = dispatch.publish
+
+    def mail_broker_down(task_name, args):
+        return False if task_name == outbox.DELIVER_EMAIL else publish(task_name, args)
+
+    with mock.patch.object(dispatch, "publish", side_effect=mail_broker_down):
+        run_on_commit(make_reply, topic=topic)
+    row = outbox_rows(author).get()
+    assert row.status == OutboxStatus.PENDING
+    assert outbox.sweep_outbox()["emails"] == 1
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.SENT
+    assert len(mail.outbox) == 1
