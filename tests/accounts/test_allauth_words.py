@@ -213,3 +213,22 @@ def test_the_check_catches_allauths_own_words():
     assert BANNED.findall(visible_text(allauth_page))
     assert title_cased(allauth_page) == ["Sign In", "Remember Me:", "Sign Up"]
     assert title_cased("<h1>Join Lantern</h1><title>Log in · Lantern</title>") == []
+
+
+@pytest.mark.parametrize(
+    ("route", "button"),
+    [
+        ("account_change_password", "Change password"),
+        ("account_reauthenticate", "Confirm"),
+        ("account_request_reauthentication_code", "Email me a code"),
+        ("account_reset_password", "Send me a reset link"),
+    ],
+)
+def test_single_form_pages_post_to_themselves_with_their_own_words(member_client, route, button):
+    # These pages share one form frame (templates/account/snippets/form.html).
+    html = member_client.get(reverse(route)).content.decode()
+    form = re.search(rf'<form[^>]*action="{reverse(route)}"[^>]*>(.*?)</form>', html, re.DOTALL)
+    assert form, "the page's form posts to the page itself"
+    assert 'name="csrfmiddlewaretoken"' in form.group(1)
+    submit = re.search(r'<button[^>]*type="submit"[^>]*>(.*?)</button>', form.group(1), re.DOTALL)
+    assert submit and " ".join(submit.group(1).split()) == button
