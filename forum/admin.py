@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
-from .models import Category, Post, PostRevision, Topic
+from . import coaching
+from .models import Category, CoachingPhrase, Post, PostRevision, Topic
 from .notifications import admin as notification_admin  # noqa: F401 (registers the outboxes)
 
 
@@ -59,3 +61,26 @@ class PostAdmin(admin.ModelAdmin):
         "proud_count",
     ]
     inlines = [RevisionInline]
+
+
+@admin.register(CoachingPhrase)
+class CoachingPhraseAdmin(admin.ModelAdmin):
+    """The phrases that earn a reply a gentle suggestion (forum.coaching)."""
+
+    list_display = ["phrase", "suggestion", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["phrase", "suggestion"]
+
+    # Members see a change at once, not when the cached list expires.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(coaching.forget_hints)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(coaching.forget_hints)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(coaching.forget_hints)

@@ -104,6 +104,17 @@ class SubmissionTokenField(forms.UUIDField):
             return None
 
 
+# A starting shape for a story, never required: the member may fill, change or delete any of it.
+STORY_TEMPLATE = "### Where I was\n\n\n### What helped\n\n\n### Where I am now\n\n"
+
+
+def start_from_story_template(body: str) -> str:
+    """The story template above whatever the member has already written (kept, never lost)."""
+    if STORY_TEMPLATE.strip() in body:
+        return body
+    return STORY_TEMPLATE + body if body.strip() else STORY_TEMPLATE
+
+
 class TopicForm(forms.Form):
     title = TitleField()
     body = BodyField()

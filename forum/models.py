@@ -237,3 +237,26 @@ class ScreeningPhrase(models.Model):
 
     def __str__(self) -> str:
         return self.phrase
+
+
+class CoachingPhrase(models.Model):
+    """A directive or judging phrase that earns a reply a gentle suggestion (forum.coaching)."""
+
+    phrase = models.CharField(
+        max_length=80,
+        unique=True,
+        help_text='Whole words, any case, either apostrophe: "you should".',
+    )
+    suggestion = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown instead of the general suggestion when set. Speak as a peer.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase

@@ -9,6 +9,7 @@ urlpatterns = [
     path("c/<slug:slug>/new/", views.new_topic, name="new_topic"),
     path("t/<int:pk>/", views.topic, name="topic"),
     path("t/<int:pk>/reply/", views.reply, name="reply"),
+    path("write/coaching.json", views.coaching_phrases, name="coaching_phrases"),
     path(
         "t/<int:pk>/help-panel/dismiss/",
         views.dismiss_crisis_panel,

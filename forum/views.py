@@ -10,17 +10,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rate_limits
 from accounts.http import AuthenticatedRequest
 
-from . import crisis_panel, page_reads, permissions, post_cards, refusals, services
-from .forms import EditPostForm, ReplyForm, TopicForm
+from . import coaching, crisis_panel, page_reads, permissions, post_cards, refusals, services
+from .forms import EditPostForm, ReplyForm, TopicForm, start_from_story_template
 from .models import Category, Post, Topic
 from .pagination import page_from_request
 from .situation import words_for
@@ -92,6 +92,16 @@ def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         return refusals.muted(
             request, request.user, back=cat.get_absolute_url(), back_label="Back to the category"
         )
+    if "story_template" in request.POST:
+        # Not a submission: the same form again, the template above what was typed, no errors.
+        form = TopicForm(
+            initial={
+                "title": request.POST.get("title", ""),
+                "body": start_from_story_template(request.POST.get("body", "")),
+                "submission_token": request.POST.get("submission_token") or uuid.uuid4(),
+            }
+        )
+        return render(request, "forum/topic_form.html", {"category": cat, "form": form})
     form = TopicForm(request.POST or None)
     preview = _preview(request, form)
     if preview is None and request.method == "POST" and form.is_valid():
@@ -216,12 +226,21 @@ def reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else:
                 _after_posting(request, post)
                 return redirect(post)
+    hint = coaching.hint_for(form.cleaned_data["body"]) if preview is not None else None
     return render(
         request,
         "forum/reply_form.html",
-        {"topic": topic, "form": form, "preview_html": preview},
+        {"topic": topic, "form": form, "preview_html": preview, "coaching": hint},
         status=status,
     )
+
+
+@login_required
+@require_GET
+def coaching_phrases(request: AuthenticatedRequest) -> JsonResponse:
+    """The phrase list static/js/coaching.js checks replies against as they are typed."""
+    hints = [{"phrase": h.phrase, "suggestion": h.suggestion} for h in coaching.active_hints()]
+    return JsonResponse({"hints": hints})
 
 
 def _position(post: Post) -> str:

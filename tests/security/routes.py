@@ -103,6 +103,8 @@ ROUTES: dict[str, Route] = {
     "forum:reply": Route(
         Access.MEMBER, targets=TOPICS, writes=True, posting=True, refused_on=UNPUBLISHED_TOPICS
     ),
+    # The coaching phrase list, read by static/js/coaching.js; it changes nothing.
+    "forum:coaching_phrases": Route(Access.MEMBER, ok_post=405),
     "forum:post": Route(Access.MEMBER, targets=(*POSTS, REPORT_HIDDEN), ok_get=302, ok_post=302),
     "forum:edit_post": Route(
         Access.AUTHOR,
@@ -340,6 +342,7 @@ ADMIN_MODELS = (
     "community.reviewitem",
     "community.sanction",
     "forum.category",
+    "forum.coachingphrase",
     "forum.emailoutbox",
     "forum.mailserverpause",
     "forum.post",
