@@ -58,6 +58,9 @@ class User(AbstractUser):
     region = models.CharField(
         max_length=5, choices=Region.choices, blank=True, default="", db_default=""
     )
+    # Volunteers see stories still waiting for a first reply (community.first_replies) and a
+    # daily count of them. Peer specialists and moderators see the list without volunteering.
+    first_reply_volunteer = models.BooleanField(default=False, db_default=False)
     # What the username and display name look like on screen (accounts.usernames.skeleton), so
     # a new name can be checked against every member's with one indexed query.
     username_skeleton = models.CharField(max_length=150, blank=True, db_index=True, editable=False)

@@ -32,6 +32,7 @@ ACTIONS: dict[str, str] = {
     "report": "sent several reports",
     "profile": "changed your profile several times",
     "message": "sent several messages",
+    "take": "taken or let go of several stories",
 }
 
 # Actions whose refused form comes back with the member's words in it.

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedRequest
 
-from . import care, charts, insights, services
+from . import care, charts, first_replies, insights, services
 from .insights import LANES, Insights
 from .views import moderator_required
 
@@ -139,6 +139,7 @@ def insights_page(request: AuthenticatedRequest) -> HttpResponse:
             "oldest_waited": figures.oldest.waited(now).total_seconds() / 60
             if figures.oldest
             else None,
+            "first_replies": first_replies.first_reply_times(since=figures.since, now=now),
         },
     )
 

@@ -832,3 +832,38 @@ class WeeklySummary(models.Model):
 
     def __str__(self) -> str:
         return f"Weekly summary of {self.week_starting} for {self.recipient_id}"
+
+
+class StoryTake(models.Model):
+    """A volunteer is writing the first reply to a waiting story: nobody else takes it until
+    the take expires (FIRST_REPLY_TAKE_MINUTES), so two people do not answer at once."""
+
+    topic = models.OneToOneField("forum.Topic", on_delete=models.CASCADE, related_name="+")
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    taken_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Topic {self.topic_id} taken by {self.volunteer_id}"
+
+
+class WaitingStoriesDigest(models.Model):
+    """One daily count of waiting stories owed to one volunteer: the unique key that makes
+    sending it twice impossible, however often the task runs."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    waiting = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="waiting_digest_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Waiting stories of {self.day} for {self.recipient_id}"

@@ -10,6 +10,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import services
+from .services import first_replies
 
 # A lock timeout or a dropped connection is worth another try; anything else must surface.
 RETRYABLE = (OperationalError,)
@@ -92,3 +93,9 @@ def sweep_items_of_gone_posts() -> int:
 def send_weekly_summary() -> int:
     """Every admin has this week's queue summary email (figures only), once."""
     return services.send_weekly_summary()
+
+
+@shared_task(name="community.tell_volunteers_about_waiting_stories")
+def tell_volunteers_about_waiting_stories() -> int:
+    """Every volunteer hears once a day how many stories wait for a first reply."""
+    return first_replies.tell_volunteers()

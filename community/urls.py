@@ -65,3 +65,17 @@ urlpatterns += [
     path("moderation/me/", insights_views.my_load, name="my_load"),
     path("moderation/me/break/", insights_views.take_break, name="take_break"),
 ]
+
+# No story left unanswered (community.first_reply_views).
+from . import first_reply_views  # noqa: E402
+
+urlpatterns += [
+    path("waiting/", first_reply_views.waiting_stories, name="waiting_stories"),
+    path("waiting/<int:pk>/take/", first_reply_views.take_story, name="take_story"),
+    path("waiting/<int:pk>/release/", first_reply_views.release_story, name="release_story"),
+    path(
+        "settings/first-replies/",
+        first_reply_views.first_reply_settings,
+        name="first_reply_settings",
+    ),
+]

@@ -35,6 +35,9 @@ class Category(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
+    # Opening posts here are stories: one that nobody but its author has answered after
+    # FIRST_REPLY_WAIT_HOURS is listed for volunteers (community.first_replies).
+    holds_stories = models.BooleanField(default=False, db_default=False)
     # Denormalized, updated with F() in the transaction that publishes or removes a topic.
     topic_count = models.PositiveIntegerField(default=0)
     post_count = models.PositiveIntegerField(default=0)

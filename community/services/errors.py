@@ -9,3 +9,7 @@ class ModerationError(Exception):
 
 class AlreadyReported(ModerationError):
     """The member has already reported this post."""
+
+
+class TakeRefused(Exception):
+    """Taking a waiting story was refused; the message is safe to show the volunteer."""

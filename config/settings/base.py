@@ -392,6 +392,16 @@ CELERY_BEAT_SCHEDULE["community-weekly-summary"] = {
     "schedule": crontab(day_of_week="mon", hour=7, minute=0),
 }
 
+# No story left unanswered (community/first_replies.py): a story nobody but its author has
+# answered after this many hours is listed for volunteers; a volunteer's take holds it for
+# FIRST_REPLY_TAKE_MINUTES; volunteers hear once a day how many wait.
+FIRST_REPLY_WAIT_HOURS = env.int("FIRST_REPLY_WAIT_HOURS", default=12)
+FIRST_REPLY_TAKE_MINUTES = env.int("FIRST_REPLY_TAKE_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE["community-waiting-stories"] = {
+    "task": "community.tell_volunteers_about_waiting_stories",
+    "schedule": crontab(hour=DIGEST_HOUR, minute=5),
+}
+
 # Moderation: how much a report weighs towards hiding a post before a moderator looks
 # (community/standing.py; docs/security.md has a worked example). Reports weighing
 # AUTO_HIDE_THRESHOLD together hide the post; a moderator's report weighs the whole threshold.
@@ -423,6 +433,7 @@ MEMBER_RATE_LIMITS: dict[str, tuple[str, str]] | bool = {
     "report": ("10/10m", "5/10m"),
     "profile": ("10/h", "5/h"),
     "message": ("20/h", "10/h"),
+    "take": ("20/h", "10/h"),
 }
 RATELIMIT_FAIL_OPEN = True
 

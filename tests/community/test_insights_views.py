@@ -244,3 +244,11 @@ def test_the_queue_and_item_pages_carry_the_notice(moderator, moderator_client, 
     item = ReviewItem.objects.create(post=make_reply(topic=make_topic()))
     for url in (reverse("community:queue"), item.get_absolute_url()):
         assert "Time for a break?" in moderator_client.get(url).content.decode(), url
+
+
+def test_the_page_shows_how_soon_stories_are_answered(moderator_client):
+    page = moderator_client.get(reverse("community:insights")).content.decode()
+    assert "First replies to stories" in page
+    assert "Median time to a first reply" in page
+    assert "Answered within 24 hours" in page
+    assert reverse("community:waiting_stories") in page

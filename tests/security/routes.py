@@ -273,6 +273,31 @@ ROUTES: dict[str, Route] = {
     "community:take_break": Route(
         Access.MODERATOR, methods=POST_ONLY, writes=True, allow=Allow.MODERATOR
     ),
+    # --- community: no story left unanswered (community/first_reply_views.py) ---------------
+    # Every member reads the page (the list, or how to volunteer); taking and letting go are for
+    # those who answer stories (the world has no volunteer: peer specialists and moderators),
+    # and to anyone else they do not exist. The world's topics are not waiting, so a take is
+    # refused with a message and nothing changes.
+    "community:waiting_stories": Route(Access.MEMBER, methods=GET_ONLY),
+    "community:take_story": Route(
+        Access.MEMBER,
+        targets=TOPICS,
+        methods=POST_ONLY,
+        writes=True,
+        allow=Allow.SUPPORTER,
+        refuse_as_missing=True,
+    ),
+    "community:release_story": Route(
+        Access.MEMBER,
+        targets=TOPICS,
+        methods=POST_ONLY,
+        writes=True,
+        allow=Allow.SUPPORTER,
+        refuse_as_missing=True,
+    ),
+    "community:first_reply_settings": Route(
+        Access.MEMBER, writes=True, posting=True, muted_may_open=True
+    ),
 }
 
 # allauth (account, mfa, usersessions): reachability as allauth defines it. Its forms answer an
