@@ -102,6 +102,7 @@ def seed() -> None:
         user=keeper, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}
     )
     warden = member("warden", role="moderator")
+    member("helper", is_staff=True)  # staff without two-factor: may use the admin, not moderate
     names = ["writer", "reader", "poster", "paused", "owner", "impostor", "oak", "quiet_river"]
     members = {name: member(name) for name in names}
     members["oak"].display_name = "Oak"
@@ -363,6 +364,27 @@ class Probe:
             "302, then 200 and 200",
             f"{answer.status}; /admin/ {admin.status}, /moderation/ {moderation.status}",
             answer.status == 302 and admin.status == 200 and moderation.status == 200,
+        )
+
+        helper = self.member("helper")
+        token = helper.csrf("/accounts/password/change/")
+        answers = [
+            helper.request(
+                "POST",
+                "/admin/login/?next=/admin/",
+                data={"csrfmiddlewaretoken": token, "username": "keeper", "password": password},
+            )
+            for password in (PASSWORD, "a-wrong-guess-1234")
+        ]
+        moderation = helper.get("/moderation/")
+        self.row(
+            "1",
+            "signed in as staff without 2FA: POST /admin/login/ with the admin's password, "
+            "then a wrong one; GET /moderation/",
+            "302 to /admin/ both (nothing checked); still the staff member: /moderation/ 404",
+            f"{[(a.status, a.location) for a in answers]}; /moderation/ {moderation.status}",
+            all(a.status == 302 and a.location == "/admin/" for a in answers)
+            and moderation.status == 404,
         )
 
     # 2
