@@ -377,14 +377,24 @@ class Probe:
             for password in (PASSWORD, "a-wrong-guess-1234")
         ]
         moderation = helper.get("/moderation/")
+        setup = "/accounts/2fa/totp/activate/"
         self.row(
             "1",
             "signed in as staff without 2FA: POST /admin/login/ with the admin's password, "
             "then a wrong one; GET /moderation/",
-            "302 to /admin/ both (nothing checked); still the staff member: /moderation/ 404",
+            f"302 to {setup} both (nothing checked); still the staff member: /moderation/ 404",
             f"{[(a.status, a.location) for a in answers]}; /moderation/ {moderation.status}",
-            all(a.status == 302 and a.location == "/admin/" for a in answers)
+            all(a.status == 302 and a.location == setup for a in answers)
             and moderation.status == 404,
+        )
+        admin = helper.get("/admin/")
+        login = helper.get(admin.location) if admin.status == 302 else admin
+        self.row(
+            "1",
+            "signed in as staff without 2FA: GET /admin/",
+            f"302 to /admin/login/, then to {setup}",
+            f"{admin.status} {admin.location} -> {login.status} {login.location}",
+            admin.status == 302 and login.status == 302 and login.location == setup,
         )
 
     # 2

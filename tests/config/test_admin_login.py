@@ -8,6 +8,7 @@ there, or sign in as an admin who has two-factor authentication without its code
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -62,3 +63,22 @@ def test_a_signed_in_member_who_is_not_staff_is_refused(client, db):
     client.force_login(UserFactory())
     assert client.get("/admin/login/?next=/admin/").status_code == 403
     assert client.post("/admin/login/", {"username": "x", "password": "y"}).status_code == 403
+
+
+def test_where_moderators_need_two_factor_the_admin_needs_it_too(client, db, settings):
+    settings.MODERATORS_REQUIRE_MFA = True
+    client.force_login(UserFactory(role="admin", is_staff=True, is_superuser=True))
+    response = client.get("/admin/auth/group/", follow=True)
+    # Setting up an authenticator asks for the password again first (allauth).
+    assert (reverse("mfa_activate_totp"), 302) in response.redirect_chain
+    assert "The admin needs two-factor authentication" in response.content.decode()
+    client.post("/admin/auth/group/add/", {"name": "Keepers"})
+    assert not Group.objects.exists()
+
+
+def test_staff_with_two_factor_reach_the_admin(client, keeper, settings):
+    settings.MODERATORS_REQUIRE_MFA = True
+    client.force_login(keeper)
+    assert client.get("/admin/auth/group/").status_code == 200
+    client.post("/admin/auth/group/add/", {"name": "Keepers"})
+    assert Group.objects.filter(name="Keepers").exists()
