@@ -506,6 +506,28 @@ class Probe:
             f"{refused.status}, paused: {LOCKED in refused.body}",
             refused.status == 200 and LOCKED in refused.body and not stranger.signed_in,
         )
+        guesser = self.browser(client="203.0.113.60")
+        step = guesser.log_in(email("keeper"))
+        token = guesser.csrf("/accounts/2fa/authenticate/")
+        codes = []
+        for _ in range(11):
+            wrong = f"{(int(totp_code(TOTP_SECRET)) + 1) % 1_000_000:06d}"
+            codes.append(
+                guesser.request(
+                    "POST",
+                    "/accounts/2fa/authenticate/",
+                    data={"csrfmiddlewaretoken": token, "code": wrong},
+                )
+            )
+        self.row(
+            "4",
+            "the admin's right password, then 11 wrong two-factor codes from one address",
+            "the 11th is paused (the same per-address limit)",
+            f"{step.status} {step.location}; paused at the 11th: {LOCKED in codes[10].body}",
+            step.location == "/accounts/2fa/authenticate/"
+            and LOCKED not in codes[9].body
+            and LOCKED in codes[10].body,
+        )
         fresh.post("/accounts/logout/", {}, form="/")
         answer = owner.log_in(email("owner"))
         self.row(
