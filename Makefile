@@ -27,7 +27,7 @@ WITH_AXE = AXE_CORE_JS="$${AXE_CORE_JS:-$$(test -f $(AXE_STAMP) && echo $(CURDIR
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run test coverage test-next lint lint-ruff lint-format lint-mypy \
-	lint-imports lint-migrations worker worker-main worker-mail beat bench faults axe
+	lint-imports lint-migrations worker worker-main worker-mail beat bench faults axe security-probe
 
 help:
 	@echo "make run          migrate, seed demo data, serve on http://127.0.0.1:$(PORT) (PORT=...)"
@@ -39,6 +39,7 @@ help:
 	@echo "make beat         Celery beat, restarted if it dies (needs REDIS_URL)"
 	@echo "make bench        load benchmarks (bench/run.py); BENCH_SCALE=large adds 1M posts (PostgreSQL)"
 	@echo "make faults       the production topology here, each fault injected (bench/faults/run.py)"
+	@echo "make security-probe  issue 10's eleven holes tried from outside against gunicorn (bench/security_probe.py)"
 	@echo "make install      runtime dependencies only;  make install-dev: plus test/lint tools"
 	@echo "make axe          axe-core for the browser tests' accessibility checks (make test does it)"
 
@@ -179,3 +180,11 @@ bench: install
 # fails when a goal is missed. About 15 minutes.
 faults: install-dev
 	$(PY) bench/faults/run.py
+
+# Production settings behind gunicorn (config/gunicorn.py) on 127.0.0.1, a fresh
+# <name>_security_probe database on DATABASE_URL's PostgreSQL server and Redis database 9
+# (PROBE_REDIS_URL=... for another); makes the requests of each item of issue 10, prints the
+# table and fails when a row does not hold. About three minutes. docs/security.md, "Probing from
+# outside".
+security-probe: install
+	$(PY) bench/security_probe.py

@@ -1,10 +1,12 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from .admin_login import admin_login, has_permission
+
 # The admin has no login form of its own: its login page sends people to allauth's, so every
-# way in goes through the same rate limits and two-factor step.
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+# way in goes through the same rate limits and two-factor step (config/admin_login.py).
+admin.site.login = admin_login  # type: ignore[method-assign]
+admin.site.has_permission = has_permission  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
