@@ -21,6 +21,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.regions import region_of
 from forum import permissions as forum_permissions
 from forum.models import Post
+from forum.pagination import page_from_request, redirect_to_page
 from forum.situation import words_for
 
 from . import permissions, rota, selectors, services
@@ -433,7 +434,13 @@ def log(request: AuthenticatedRequest) -> HttpResponse:
         ModerationLog.objects.select_related("actor", "target_user").order_by("-created_at", "-id"),
         LOG_PER_PAGE,
     )
-    page = paginator.get_page(request.GET.get("page"))
+    # The same rule as the forum's lists: a page that doesn't exist redirects to the nearest.
+    wanted = page_from_request(
+        request.GET.get("page"), items=paginator.count, per_page=LOG_PER_PAGE
+    )
+    if not wanted.exact:
+        return redirect_to_page(request, wanted)
+    page = paginator.page(wanted.number)
     return render(
         request,
         "community/moderation/log.html",

@@ -1,16 +1,24 @@
-"""Page numbers computed from denormalized counts, so lists never run COUNT(*)."""
+"""Page numbers computed from denormalized counts, so lists never run COUNT(*).
+
+A page number that names no real page (past the end, zero, negative, not a number) is answered
+with a redirect to the nearest real page, so an old bookmark or a shortened topic never
+dead-ends on "Not found".
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404
+from django.http import HttpRequest, HttpResponseRedirect
 
 
 @dataclass(frozen=True)
 class PageInfo:
     number: int
     count: int  # number of pages, at least 1
+    # False when the request named a page that does not exist; `number` is then the nearest
+    # real page, and the view redirects there (redirect_to_page) rather than answering 404.
+    exact: bool = True
 
     @property
     def has_previous(self) -> bool:
@@ -34,7 +42,8 @@ class PageInfo:
 
 
 def page_from_request(raw: str | None, *, items: int, per_page: int) -> PageInfo:
-    """The requested page, where "last" means the last one; 404 for a page that can't exist."""
+    """The requested page, where "last" means the last one; a page that can't exist gives the
+    nearest real one, marked not exact."""
     count = max(1, -(-items // per_page))
     if raw in (None, "", "1"):
         return PageInfo(1, count)
@@ -43,7 +52,14 @@ def page_from_request(raw: str | None, *, items: int, per_page: int) -> PageInfo
     try:
         number = int(raw)
     except (TypeError, ValueError):
-        raise Http404("No such page.") from None
-    if number < 1 or number > count:
-        raise Http404("No such page.")
-    return PageInfo(number, count)
+        return PageInfo(1, count, exact=False)
+    nearest = min(max(number, 1), count)
+    # "02" and " 2" name page 2 but are not its address; the redirect gives one address a page.
+    return PageInfo(nearest, count, exact=nearest == number and raw == str(number))
+
+
+def redirect_to_page(request: HttpRequest, page: PageInfo) -> HttpResponseRedirect:
+    """A redirect to the same list at `page`, keeping every other query parameter."""
+    query = request.GET.copy()
+    query["page"] = str(page.number)
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")

@@ -198,6 +198,12 @@ def _append_text(children: list[Token], content: str) -> None:
         children.append(token)
 
 
+# Endings a bare address ("samaritans.org", "www.nhs.uk") may have and still become a link.
+FUZZY_LINK_ENDINGS = (
+    "com", "org", "net", "info", "io", "gov", "edu", "uk", "ie", "au", "nz", "ca", "us",
+)  # fmt: skip
+
+
 def _build_markdown() -> MarkdownIt:
     """Configure the one parser every render shares."""
     md = MarkdownIt(
@@ -211,6 +217,10 @@ def _build_markdown() -> MarkdownIt:
         raise ModuleNotFoundError("linkify-it-py is missing: install requirements.txt")
     # Only web and mail addresses become links by themselves; "ftp://" stays text.
     md.linkify.add("ftp:", None)
+    # An address without "https://" links only when it ends in a common web ending: linkify-it
+    # otherwise takes every two-letter country code, so "README.md" and "notes.txt"-style file
+    # names became links. Second levels ("nhs.uk", "org.uk", "co.nz") end in a listed code.
+    md.linkify.tlds(list(FUZZY_LINK_ENDINGS))
     md.core.ruler.push("lantern_headings", _shift_headings)
     md.core.ruler.push("lantern_table_alignment", _table_alignment)
     # Images would make readers' browsers fetch from wherever a member points them, telling

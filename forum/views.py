@@ -22,7 +22,7 @@ from accounts.http import AuthenticatedRequest
 from . import coaching, crisis_panel, page_reads, permissions, post_cards, refusals, services
 from .forms import EditPostForm, ReplyForm, TopicForm, start_from_story_template
 from .models import Category, Post, Topic
-from .pagination import page_from_request
+from .pagination import page_from_request, redirect_to_page
 from .situation import words_for
 
 
@@ -45,6 +45,8 @@ def category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     page = page_from_request(
         request.GET.get("page"), items=cat.topic_count, per_page=settings.TOPICS_PER_PAGE
     )
+    if not page.exact:
+        return redirect_to_page(request, page)
     listing = page_reads.category_page(cat, page=page.number, reader=request.user)
     return render(
         request,
@@ -156,6 +158,8 @@ def topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     page = page_from_request(
         request.GET.get("page"), items=topic.last_position, per_page=settings.POSTS_PER_PAGE
     )
+    if not page.exact:
+        return redirect_to_page(request, page)
     thread = page_reads.thread_page(topic, page=page.number, reader=user)
     rows = [row for row in thread.rows if permissions.can_see_in_thread(user, row)]
     can_reply = permissions.can_reply(user, topic)

@@ -83,6 +83,8 @@ TEMPLATES = [
                 "forum.notifications.context_processors.notifications",
                 "accounts.welcome.first_visit_welcome",
             ],
+            # {% when %} is how every page and email shows a time, so no template loads it.
+            "builtins": ["forum.templatetags.time_tags"],
         },
     },
 ]

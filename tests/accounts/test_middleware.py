@@ -39,7 +39,7 @@ def test_a_suspended_member_with_a_live_session_is_signed_out_and_told_until_whe
     assert "_auth_user_id" not in client.session
     html = response.content.decode()
     assert "Your account is paused" in html
-    assert until.strftime("%-d %B %Y") in html
+    assert until.strftime("%-d %b %Y, %H:%M UTC") in html
     assert "ask for a review" in html
     assert f"mailto:{settings.MODERATION_CONTACT_EMAIL}" in html
     assert reverse("community:guidelines") in html

@@ -157,7 +157,7 @@ def test_suspended_member_cannot_log_in(client):
     assert response.redirect_chain[-1][0] == reverse("accounts:paused")
     html = response.content.decode()
     assert "Your account is paused" in html
-    assert until.strftime("%-d %B %Y") in html
+    assert until.strftime("%-d %b %Y, %H:%M UTC") in html
 
 
 @pytest.mark.django_db

@@ -77,7 +77,7 @@ def test_a_muted_member_is_told_until_when_and_cannot_change_the_public_profile(
     html = page.content.decode()
     assert page.status_code == 200
     assert "Your account is muted until" in html
-    assert until.strftime("%-d %B %Y") in html
+    assert until.strftime("%-d %b %Y, %H:%M UTC") in html
     assert "Save profile" not in html
     response = client.post(reverse("accounts:edit_profile"), EDIT)
     assert response.status_code == 403

@@ -299,6 +299,34 @@ def test_bare_www_address_becomes_an_http_link():
     )
 
 
+@pytest.mark.parametrize(
+    ("source", "href"),
+    [
+        ("samaritans.org", "http://samaritans.org"),
+        ("www.samaritans.org", "http://www.samaritans.org"),
+        ("www.nhs.uk", "http://www.nhs.uk"),
+        ("mind.org.uk/information", "http://mind.org.uk/information"),
+        ("lifeline.org.au", "http://lifeline.org.au"),
+        ("988lifeline.us", "http://988lifeline.us"),
+    ],
+)
+def test_bare_addresses_with_common_web_endings_become_links(source, href):
+    assert f'<a href="{href}" rel="{LINK_REL}">{source}</a>' in rendered(f"try {source} today")
+
+
+@pytest.mark.parametrize(
+    "source", ["README.md", "notes.txt", "setup.py", "photo.jpg", "www.example.md", "me@x.md"]
+)
+def test_file_names_and_unusual_endings_without_a_scheme_stay_text(source):
+    assert rendered(f"open {source} first") == f"<p>open {source} first</p>"
+
+
+def test_any_ending_links_when_the_address_says_https():
+    assert rendered("https://notes.md/a") == (
+        f'<p><a href="https://notes.md/a" rel="{LINK_REL}">https://notes.md/a</a></p>'
+    )
+
+
 def test_bare_mail_address_becomes_a_mailto_link():
     assert rendered("write to help@example.org") == (
         f'<p>write to <a href="mailto:help@example.org" rel="{LINK_REL}">help@example.org</a></p>'

@@ -66,8 +66,8 @@ def test_rows_show_absolute_times_for_the_script_to_make_relative(member_client,
     html = page(member_client, category.get_absolute_url())
     stamp = topic.last_activity_at
     expected = (
-        f'<time datetime="{stamp.isoformat()}" data-relative>'
-        f"{stamp.day} {stamp:%b %Y, %H:%M}</time>"
+        f'<time datetime="{stamp.isoformat()}" title="{stamp.day} {stamp:%b %Y, %H:%M} UTC" '
+        f'data-when="utc">{stamp.day} {stamp:%b %Y, %H:%M} UTC</time>'
     )
     assert expected in html
     assert "ago" not in html, "nothing in a cached row may depend on when it is read"

@@ -69,8 +69,8 @@ def test_category_pages_and_bad_page_numbers(member_client, category, settings):
         make_topic(category=category, title=f"Topic number {n}")
     page3 = member_client.get(category.get_absolute_url() + "?page=3").content.decode()
     assert "Topic number 0" in page3 and "Page 3 of 3" in page3
-    assert member_client.get(category.get_absolute_url() + "?page=9").status_code == 404
-    assert member_client.get(category.get_absolute_url() + "?page=abc").status_code == 404
+    # Pages that don't exist lead to the nearest real one (tests/forum/test_pagination.py).
+    assert member_client.get(category.get_absolute_url() + "?page=9").url.endswith("?page=3")
 
 
 @pytest.mark.django_db
