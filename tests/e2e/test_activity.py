@@ -135,3 +135,28 @@ def test_discarding_and_logging_out_clear_drafts(live_server, browser):
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
     assert page.evaluate(DRAFT_KEYS) == []
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_edit_draft_comes_back_only_while_the_post_is_unchanged(live_server, browser):
+    base = live_server.url
+    member = UserFactory(username="harbor_light", email="harbor@example.test")
+    topic = make_topic(author=member, title="Ninety days", body="Ninety days today.")
+    post = topic.posts.get()
+    page = browser.new_context().new_page()
+    log_in(page, base, "harbor@example.test")
+    edit_url = f"{base}/p/{post.pk}/edit/"
+
+    page.goto(edit_url)
+    page.get_by_label("Your post").fill("Ninety-one days today, and a walk.")
+    expect(page.get_by_role("status")).to_have_text("Draft kept on this device")
+    page.reload()
+    expect(page.get_by_label("Your post")).to_have_value("Ninety-one days today, and a walk.")
+    expect(page.get_by_role("status")).to_have_text("Draft restored")
+
+    # The post changed since (edited elsewhere): its words win over the draft.
+    Post.objects.filter(pk=post.pk).update(body="Ninety days today. Edited on my phone.")
+    page.reload()
+    expect(page.get_by_label("Your post")).to_have_value("Ninety days today. Edited on my phone.")
+    expect(page.get_by_role("status")).to_have_text("")
