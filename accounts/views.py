@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from . import permissions, rate_limits, services, welcome
@@ -20,6 +21,18 @@ from .paused import paused_until
 def profile(request: AuthenticatedRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User.objects.filter(is_active=True), username=username)
     badge, badge_class = ROLE_BADGES.get(member.role, ("", ""))
+    show = request.GET.get("show", "")
+    raw_page = request.GET.get("page")
+    asked = _page_number(raw_page)
+    # The forum decides what this reader may see of the member's posts (settings.PROFILE_ACTIVITY).
+    activity = import_string(settings.PROFILE_ACTIVITY)(
+        viewer=request.user, member=member, show=show, page=asked
+    )
+    moved = asked != activity.page.number and raw_page != "last"
+    if moved or (show and show != activity.show):
+        # A page past the end (or a list that is not there) lands on the nearest real one.
+        query = urlencode({"show": activity.show, "page": activity.page.number})
+        return redirect(f"{member.get_absolute_url()}?{query}")
     return render(
         request,
         "accounts/profile.html",
@@ -29,8 +42,21 @@ def profile(request: AuthenticatedRequest, username: str) -> HttpResponse:
             "badge_class": badge_class,
             # Members edit only their own profile (the edit page takes no username).
             "is_own_profile": member.pk == request.user.pk,
+            "activity": activity,
         },
     )
+
+
+def _page_number(raw: str | None) -> int:
+    """The page asked for; "last" is any number past the end. Not a number: no such page."""
+    if not raw:
+        return 1
+    if raw == "last":
+        return 2**31
+    try:
+        return int(raw)
+    except ValueError:
+        raise Http404("No such page.") from None
 
 
 @login_required

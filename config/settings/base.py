@@ -376,6 +376,10 @@ POST_CHECK_IN_VIEW = "community:check_in"
 # that tells them about the pause links the guidelines (community, wired here like the report
 # page) and names the moderators' mailbox for asking for a review.
 GUIDELINES_VIEW = "community:guidelines"
+# A member's profile lists their topics and replies (forum.activity), as each reader may see
+# them. Accounts sits below the forum, so the profile view reaches it through this name.
+PROFILE_ACTIVITY = "forum.activity.activity_page"
+ACTIVITY_PER_PAGE = 20
 MODERATION_CONTACT_EMAIL = env("MODERATION_CONTACT_EMAIL", default="moderators@lantern.invalid")
 POSTS_PER_PAGE = 20
 DEMO_DATA_ALLOWED = False
