@@ -92,3 +92,11 @@ def sweep_items_of_gone_posts() -> int:
 def send_weekly_summary() -> int:
     """Every admin has this week's queue summary email (figures only), once."""
     return services.send_weekly_summary()
+
+
+@shared_task(name="community.remind_and_expire_peer_credentials")
+def remind_and_expire_peer_credentials() -> dict[str, int]:
+    """Peer specialists whose certificate expires within 30 days have been told once to renew;
+    badges past their expiry date are removed and their members told, once."""
+    reminded, expired = services.remind_and_expire_peer_credentials()
+    return {"reminded": reminded, "expired": expired}
