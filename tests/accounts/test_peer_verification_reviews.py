@@ -257,3 +257,19 @@ def test_the_job_is_on_the_beat_schedule_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["community-peer-credentials"]
     assert entry["task"] == "community.remind_and_expire_peer_credentials"
     assert entry["task"] in tasks.remind_and_expire_peer_credentials.app.tasks
+
+
+def test_a_cached_topic_page_drops_the_badge_once_it_expires(
+    client, admin_user, member, django_capture_on_commit_callbacks
+):
+    credential = request_of(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_peer_credential(credential=credential, admin=admin_user)
+    topic = make_topic(author=member)
+    client.force_login(UserFactory())
+    assert BODY in client.get(topic.get_absolute_url()).content.decode()  # now cached
+    PeerCredential.objects.filter(pk=credential.pk).update(expires_on=day_ahead(-1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remind_and_expire_peer_credentials()
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert "Certified Peer Specialist" not in html and BODY not in html
