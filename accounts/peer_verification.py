@@ -12,8 +12,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import dateformat
 
-from .models import CERTIFIED_BADGE, CredentialStatus, PeerCredential, PeerCredentialLog, User
-from .models import PeerDecision as Decision
+from .models import CredentialStatus, PeerCredential, PeerCredentialLog, PeerDecision, User
 
 
 class RequestWaiting(Exception):
@@ -28,11 +27,6 @@ WAITING = (
 def day(value: date) -> str:
     """A date as the site writes it in sentences: "1 Mar 2027"."""
     return dateformat.format(value, "j M Y")
-
-
-def badge_words(credential: PeerCredential) -> str:
-    """What the badge of an approved `credential` reads."""
-    return f"{CERTIFIED_BADGE} · {credential.issuing_body}"
 
 
 def status_of(credential: PeerCredential) -> str:
@@ -76,5 +70,7 @@ def request_verification(
         certificate_number=certificate_number.strip(),
         expires_on=expires_on,
     )
-    PeerCredentialLog.objects.create(credential=credential, actor=member, decision=Decision.REQUEST)
+    PeerCredentialLog.objects.create(
+        credential=credential, actor=member, decision=PeerDecision.REQUEST
+    )
     return credential

@@ -133,6 +133,7 @@ class PeerReviewForm(forms.ModelForm):
             ("approve", "Approve: the certificate checks out"),
             ("decline", "Decline, with the reason below"),
         ],
+        error_messages={"required": "Please choose whether to approve or decline."},
     )
     reason = forms.CharField(
         label="Reason for declining (the member reads it)",

@@ -96,6 +96,8 @@ def test_declining_requires_a_reason_and_the_member_reads_it(
     admin_client, admin_user, member, django_capture_on_commit_callbacks
 ):
     credential = request_of(member)
+    undecided = admin_client.post(change_url(credential), {"decision": "", "reason": ""})
+    assert "Please choose whether to approve or decline." in undecided.content.decode()
     refused = admin_client.post(change_url(credential), {"decision": "decline", "reason": "  "})
     assert refused.status_code == 200
     assert "Please write the reason for declining: the member reads it." in refused.content.decode()
