@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -67,6 +68,10 @@ class User(AbstractUser):
     display_name_skeleton = models.CharField(
         max_length=150, blank=True, db_index=True, editable=False
     )
+    # The issuing body of the member's verified, unexpired peer specialist certificate: public,
+    # it is what their badge names (badge_of). Empty when they hold none. Written only by the
+    # reviews and the daily expiry (community.services.peer_specialists), never by a form.
+    certified_by = models.CharField(max_length=120, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["username"]
@@ -120,6 +125,11 @@ class User(AbstractUser):
     def is_peer_specialist(self) -> bool:
         return self.role == Role.PEER_SPECIALIST
 
+    @property
+    def is_certified_peer_specialist(self) -> bool:
+        """An admin checked their certificate and it has not expired (the badge shows)."""
+        return bool(self.certified_by)
+
     def is_muted(self, *, now=None) -> bool:
         now = now or timezone.now()
         return self.muted_until is not None and self.muted_until > now
@@ -135,6 +145,15 @@ ROLE_BADGES: dict[str, tuple[str, str]] = {
     Role.MODERATOR: ("Moderator", "badge-mod"),
     Role.ADMIN: ("Moderator", "badge-mod"),
 }
+CERTIFIED_BADGE = "Certified Peer Specialist"
+
+
+def badge_of(role: str, certified_by: str) -> tuple[str, str]:
+    """The badge beside a member's name, as (words, style): the team's role first, then a
+    verified certificate naming its issuing body, then the role an admin set by hand."""
+    if certified_by and role not in MODERATING_ROLES:
+        return f"{CERTIFIED_BADGE} · {certified_by}", "badge-peer"
+    return ROLE_BADGES.get(role, ("", ""))
 
 
 class AccountMail(models.Model):
@@ -160,3 +179,98 @@ class AccountMail(models.Model):
 
     def __str__(self) -> str:
         return f"account mail {self.pk}"
+
+
+class CredentialStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    # The expiry date passed (the daily job ended it).
+    EXPIRED = "expired", "Expired"
+    # A renewed certificate was approved in its place.
+    REPLACED = "replaced", "Replaced by a renewed certificate"
+
+
+class PeerCredential(models.Model):
+    """A member's request to be verified as a Certified Peer Specialist, and what became of it.
+
+    The issuing body is public once approved (the badge names it, copied to
+    User.certified_by); the certificate number and expiry date are for admins and the member
+    only, never shown to moderators or other members, logged or passed to a task.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_credentials"
+    )
+    issuing_body = models.CharField(max_length=120)
+    certificate_number = models.CharField(max_length=60)
+    expires_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=CredentialStatus.choices, default=CredentialStatus.PENDING
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decline_reason = models.TextField(max_length=1000, blank=True)
+    # When the member was told the certificate is close to its expiry date (once).
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One open request at a time, and one certificate in force.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="pending"),
+                name="one_pending_peer_credential",
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="approved"),
+                name="one_approved_peer_credential",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_on"], name="peer_credential_due")]
+
+    def __str__(self) -> str:
+        # The admin's history and log entries show this: no number, body or name.
+        return f"peer specialist request {self.pk}"
+
+
+class PeerDecision(models.TextChoices):
+    REQUEST = "request", "Asked to be verified"
+    APPROVE = "approve", "Approved"
+    DECLINE = "decline", "Declined"
+    REMIND = "remind", "Told the member to renew"
+    EXPIRE = "expire", "Badge removed at expiry"
+
+
+class PeerCredentialLog(models.Model):
+    """One row per step of a verification: who (None for the daily job), what, why, when.
+    The database refuses UPDATE on this table (migration 0006); rows go only with the
+    member's account."""
+
+    credential = models.ForeignKey(PeerCredential, on_delete=models.CASCADE, related_name="log")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision = models.CharField(max_length=10, choices=PeerDecision.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} (request {self.credential_id})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import peer_verification_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,4 +8,9 @@ urlpatterns = [
     path("settings/profile/", views.edit_profile, name="edit_profile"),
     path("account/paused/", views.paused, name="paused"),
     path("welcome/dismiss/", views.dismiss_welcome, name="dismiss_welcome"),
+    path(
+        "settings/peer-specialist/",
+        peer_verification_views.peer_specialist,
+        name="peer_specialist",
+    ),
 ]

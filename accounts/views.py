@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 from . import permissions, rate_limits, services, welcome
 from .forms import ProfileForm
 from .http import AuthenticatedRequest
-from .models import ROLE_BADGES, User
+from .models import User, badge_of
 from .paused import paused_until
 
 
 @login_required
 def profile(request: AuthenticatedRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User.objects.filter(is_active=True), username=username)
-    badge, badge_class = ROLE_BADGES.get(member.role, ("", ""))
+    badge, badge_class = badge_of(member.role, member.certified_by)
     show = request.GET.get("show", "")
     raw_page = request.GET.get("page")
     asked = _page_number(raw_page)

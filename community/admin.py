@@ -5,8 +5,11 @@ change and tell the member), so the admin shows them read-only. Reports are not 
 moderators read them on the review item page.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
 
+from accounts.models import CredentialStatus, PeerCredential, PeerCredentialLog
 from forum.models import ScreeningPhrase
 
 from . import services
@@ -112,3 +115,119 @@ class ExplanationTemplateAdmin(admin.ModelAdmin):
     list_filter = ["action", "reason"]
     search_fields = ["text"]
     fields = ["reason", "action", "text"]
+
+
+# --- Issue 14: verifying Certified Peer Specialists -----------------------------------------
+# Only admins (staff) reach Django's admin, so certificate details stay with them: moderators
+# and members never see a number or expiry date. Decisions go through
+# community.services.peer_specialists, which logs them and tells the member.
+
+
+class PeerReviewForm(forms.ModelForm):
+    """An admin's decision on a request: approve, or decline with a reason the member reads."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("", "Choose…"),
+            ("approve", "Approve: the certificate checks out"),
+            ("decline", "Decline, with the reason below"),
+        ],
+        error_messages={"required": "Please choose whether to approve or decline."},
+    )
+    reason = forms.CharField(
+        label="Reason for declining (the member reads it)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = PeerCredential
+        fields: list[str] = []
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == "decline" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Please write the reason for declining: the member reads it.")
+        return cleaned
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_authenticated and user.is_active and user.is_staff and user.is_admin
+
+
+PEER_CREDENTIAL_FIELDS = (
+    "member",
+    "status",
+    "issuing_body",
+    "certificate_number",
+    "expires_on",
+    "requested_at",
+    "decided_at",
+    "decided_by",
+    "decline_reason",
+    "reminded_at",
+    "ended_at",
+)
+
+
+@admin.register(PeerCredential)
+class PeerCredentialAdmin(admin.ModelAdmin):
+    """Requests to be verified as a Certified Peer Specialist: a waiting one is approved or
+    declined (with a reason) from its page; everything else here is read-only."""
+
+    form = PeerReviewForm
+    list_display = ["pk", "member", "status", "issuing_body", "expires_on", "requested_at"]
+    list_filter = ["status"]
+    search_fields = ["member__username", "issuing_body"]
+    readonly_fields = PEER_CREDENTIAL_FIELDS
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.status == CredentialStatus.PENDING:
+            return (*PEER_CREDENTIAL_FIELDS, "decision", "reason")
+        return PEER_CREDENTIAL_FIELDS
+
+    def has_module_permission(self, request):
+        return _is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        # Only a waiting request is decided here; decided ones are read.
+        return _is_admin(request) and (obj is None or obj.status == CredentialStatus.PENDING)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("reason", "")
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.approve_peer_credential(credential=obj, admin=request.user)
+                self.message_user(request, "Approved: the member is told and has the badge.")
+            else:
+                services.decline_peer_credential(credential=obj, admin=request.user, reason=reason)
+                self.message_user(request, "Declined: the member is told the reason.")
+        except services.ModerationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+
+
+@admin.register(PeerCredentialLog)
+class PeerCredentialLogAdmin(ReadOnlyAdmin):
+    """Append-only: the database refuses changes too (accounts migration 0006)."""
+
+    list_display = ["created_at", "decision", "credential", "actor"]
+    list_filter = ["decision"]
+    fields = ["created_at", "decision", "credential", "actor", "reason"]
+
+    def has_module_permission(self, request):
+        return _is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_admin(request)

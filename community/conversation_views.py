@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import rate_limits
 from accounts.http import AuthenticatedRequest
-from accounts.models import ROLE_BADGES
+from accounts.models import badge_of
 from forum.models import Post
 
 from . import permissions, services
@@ -155,7 +155,7 @@ def conversation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 messages.success(request, SENT_TO_TEAM if is_member else SENT_TO_MEMBER)
                 return redirect(found)
     thread = [
-        (message, ROLE_BADGES.get(message.author_role, ("", "")))
+        (message, badge_of(message.author_role, message.author.certified_by))
         for message in found.messages.select_related("author")
     ]
     return render(

@@ -99,3 +99,11 @@ def send_weekly_summary() -> int:
 def tell_volunteers_about_waiting_stories() -> int:
     """Every volunteer hears once a day how many stories wait for a first reply."""
     return first_replies.tell_volunteers()
+
+
+@shared_task(name="community.remind_and_expire_peer_credentials")
+def remind_and_expire_peer_credentials() -> dict[str, int]:
+    """Peer specialists whose certificate expires within 30 days have been told once to renew;
+    badges past their expiry date are removed and their members told, once."""
+    reminded, expired = services.remind_and_expire_peer_credentials()
+    return {"reminded": reminded, "expired": expired}

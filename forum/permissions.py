@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from django.conf import settings
+
 from accounts.models import User
 
-from .models import Status, Topic
+from .models import Category, Status, Topic
 
 
 class PostFacts(Protocol):
@@ -61,6 +63,24 @@ def can_publish(user: User) -> bool:
 def can_start_topic(user: User) -> bool:
     """Members who may publish may start topics."""
     return can_publish(user)
+
+
+def is_peer_specialist_corner(category: Category) -> bool:
+    """Peer specialists' corner (settings.PEER_SPECIALIST_CORNER) is where topics are started
+    only by verified peer specialists and moderators."""
+    return category.slug == settings.PEER_SPECIALIST_CORNER
+
+
+def can_start_topic_in(user: User, category: Category) -> bool:
+    """Members who may start topics may start them in `category`; in Peer specialists'
+    corner, only verified peer specialists and moderators (everyone may reply there)."""
+    if not can_start_topic(user):
+        return False
+    return (
+        not is_peer_specialist_corner(category)
+        or user.is_certified_peer_specialist
+        or user.acts_as_moderator
+    )
 
 
 def can_reply(user: User, topic: Topic) -> bool:

@@ -16,7 +16,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import ROLE_BADGES, User
+from accounts.models import User, badge_of
 
 from . import fragments, permissions
 from .models import Post, ReactionKind, Status, count_field
@@ -41,6 +41,8 @@ class PostRow:
     author_username: str
     author_display_name: str
     author_role: str
+    # The issuing body a verified peer specialist's badge names ("" for everyone else).
+    author_certified_by: str
     # Encouragement received, in ReactionKind order.
     counts: tuple[int, ...]
 
@@ -60,6 +62,7 @@ class PostRow:
             author_username=author.username,
             author_display_name=author.display_name,
             author_role=author.role,
+            author_certified_by=author.certified_by,
             counts=tuple(post.encouragement_count(kind) for kind in ReactionKind.values),
         )
 
@@ -78,7 +81,7 @@ POST_ROW_FIELDS = (
     *(count_field(kind) for kind in ReactionKind.values),
 )
 # The columns of a post's author that PostRow.of reads.
-AUTHOR_FIELDS = ("id", "username", "display_name", "role")
+AUTHOR_FIELDS = ("id", "username", "display_name", "role", "certified_by")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +146,7 @@ def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) ->
         if readable and row.status == Status.PUBLISHED
         else ()
     )
-    badge, badge_class = ROLE_BADGES.get(row.author_role, ("", ""))
+    badge, badge_class = badge_of(row.author_role, row.author_certified_by)
     return PostCard(
         pk=row.pk,
         position=row.position,

@@ -68,3 +68,12 @@ def too_many(
         },
         status=TOO_MANY,
     )
+
+
+CORNER_CLOSED = 403
+
+
+def corner_closed(request: HttpRequest, *, back: str) -> HttpResponse:
+    """The page a member who is not a verified peer specialist sees instead of starting a
+    topic in Peer specialists' corner: who starts topics there, and how to be verified."""
+    return render(request, "forum/corner_closed.html", {"back": back}, status=CORNER_CLOSED)

@@ -56,7 +56,7 @@ def category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "topic_rows": listing.rows,
             "is_watched": listing.is_watched,
             "page": page,
-            "can_start_topic": permissions.can_start_topic(request.user),
+            "can_start_topic": permissions.can_start_topic_in(request.user, cat),
         },
     )
 
@@ -94,6 +94,8 @@ def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         return refusals.muted(
             request, request.user, back=cat.get_absolute_url(), back_label="Back to the category"
         )
+    if not permissions.can_start_topic_in(request.user, cat):
+        return refusals.corner_closed(request, back=cat.get_absolute_url())
     if "story_template" in request.POST:
         # Not a submission: the same form again, the template above what was typed, no errors.
         form = TopicForm(

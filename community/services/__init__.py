@@ -60,3 +60,14 @@ from .care import hand_back_claims  # noqa: E402
 from .insights import send_weekly_summary  # noqa: E402
 
 __all__ += ["hand_back_claims", "send_weekly_summary"]
+from .peer_specialists import (  # noqa: E402
+    approve_peer_credential,
+    decline_peer_credential,
+    remind_and_expire_peer_credentials,
+)
+
+__all__ += [
+    "approve_peer_credential",
+    "decline_peer_credential",
+    "remind_and_expire_peer_credentials",
+]

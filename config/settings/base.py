@@ -454,3 +454,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# Issue 14, verified peer specialists (community.services.peer_specialists): only verified
+# Certified Peer Specialists and moderators start topics in this category (forum.permissions).
+PEER_SPECIALIST_CORNER = "peer-specialists"
+# Members are told this many days before their certificate's expiry date that it is time to
+# renew; once a day, just after midnight UTC, badges whose expiry date has passed are removed.
+PEER_RENEWAL_NOTICE_DAYS = 30
+CELERY_BEAT_SCHEDULE["community-peer-credentials"] = {
+    "task": "community.remind_and_expire_peer_credentials",
+    "schedule": crontab(hour=0, minute=10),
+}

@@ -1,12 +1,15 @@
 """The in-Python scope rules used by the topic page agree with the scoped querysets."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from accounts.models import Role
 from forum import permissions
-from forum.models import Post, Status, Topic
-from tests.factories import UserFactory, make_reply, make_topic
+from forum.models import Category, Post, Status, Topic
+from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 
 @pytest.mark.django_db
@@ -81,3 +84,29 @@ def test_moderators_and_peer_specialists_may_check_in_with_the_author_of_a_post(
     assert not rules.can_check_in_with_author(AnonymousUser(), post)
     post.status = Status.DELETED
     assert not rules.can_check_in_with_author(UserFactory(role=Role.MODERATOR), post)
+
+
+# --- Peer specialists' corner (issue 14): who starts topics there -------------------------------
+
+
+@pytest.mark.django_db
+def test_only_verified_peer_specialists_and_moderators_start_topics_in_the_corner(settings):
+    # Seeded by forum migration 0002.
+    corner, _ = Category.objects.get_or_create(
+        slug=settings.PEER_SPECIALIST_CORNER, defaults={"name": "Peer specialists' corner"}
+    )
+    elsewhere = CategoryFactory()
+    member = UserFactory()
+    hand_set = UserFactory(role=Role.PEER_SPECIALIST)
+    verified = UserFactory(role=Role.PEER_SPECIALIST, certified_by="A Certification Board")
+    moderator = UserFactory(role=Role.MODERATOR)
+    muted_verified = UserFactory(
+        certified_by="Board", muted_until=timezone.now() + timedelta(days=1)
+    )
+    assert [permissions.can_start_topic_in(u, corner) for u in (member, hand_set)] == [False] * 2
+    assert permissions.can_start_topic_in(verified, corner)
+    assert permissions.can_start_topic_in(moderator, corner)
+    assert not permissions.can_start_topic_in(muted_verified, corner)
+    # Elsewhere nothing changes, and replies in the corner stay open to members.
+    assert permissions.can_start_topic_in(member, elsewhere)
+    assert permissions.can_reply(member, make_topic(author=verified, category=corner))

@@ -7,6 +7,7 @@ from datetime import UTC
 import pytest
 from django.urls import reverse
 
+from accounts.models import Role
 from forum.models import Category, Post, Reaction, Status, Topic
 from forum.rendering import LINK_REL
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
@@ -843,3 +844,67 @@ def test_no_reply_form_where_replying_is_not_allowed(member_client, topic):
     Topic.objects.filter(pk=topic.pk).update(is_locked=True)
     html = member_client.get(topic.get_absolute_url()).content.decode()
     assert 'id="reply"' not in html and "js/posting.js" not in html
+
+
+# --- Peer specialists' corner (issue 14) ---------------------------------------------------
+
+
+@pytest.fixture
+def corner(db, settings):
+    # Seeded by forum migration 0002; made here too so the test does not lean on the seed.
+    found, _ = Category.objects.get_or_create(
+        slug=settings.PEER_SPECIALIST_CORNER, defaults={"name": "Peer specialists' corner"}
+    )
+    return found
+
+
+def new_topic_data(title: str) -> dict[str, str]:
+    return {"title": title, "body": "A tool that helps.", "submission_token": str(uuid.uuid4())}
+
+
+def test_members_are_not_offered_the_corner_and_a_direct_post_is_refused_kindly(
+    member_client, corner
+):
+    page = member_client.get(reverse("forum:category", args=[corner.slug])).content.decode()
+    assert "Start a topic" not in page
+    url = reverse("forum:new_topic", args=[corner.slug])
+    assert member_client.get(url).status_code == 403
+    refused = member_client.post(url, new_topic_data("Not for the corner"))
+    html = refused.content.decode()
+    assert refused.status_code == 403
+    assert "started by verified Certified Peer Specialists and by moderators" in html
+    assert "You are welcome to read every topic here and to reply." in html
+    assert f'href="{reverse("accounts:peer_specialist")}"' in html
+    assert not Topic.objects.filter(title="Not for the corner").exists()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"role": Role.PEER_SPECIALIST, "certified_by": "Pennsylvania Certification Board"},
+        {"role": Role.MODERATOR},
+    ],
+)
+def test_verified_peer_specialists_and_moderators_start_topics_in_the_corner(
+    client, corner, fields
+):
+    client.force_login(UserFactory(**fields))
+    page = client.get(reverse("forum:category", args=[corner.slug])).content.decode()
+    assert "Start a topic" in page
+    response = client.post(
+        reverse("forum:new_topic", args=[corner.slug]), new_topic_data("A grounding tool")
+    )
+    assert response.status_code == 302
+    assert Topic.objects.filter(title="A grounding tool", category=corner).exists()
+
+
+def test_members_still_reply_in_the_corner(member_client, corner):
+    topic = make_topic(
+        author=UserFactory(role=Role.PEER_SPECIALIST, certified_by="Board"), category=corner
+    )
+    response = member_client.post(
+        reverse("forum:reply", args=[topic.pk]),
+        {"body": "Thank you, this helps.", "submission_token": str(uuid.uuid4())},
+    )
+    assert response.status_code == 302
+    assert Post.objects.filter(topic=topic, body="Thank you, this helps.").exists()

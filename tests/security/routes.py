@@ -178,6 +178,8 @@ ROUTES: dict[str, Route] = {
     "accounts:edit_profile": Route(Access.MEMBER, writes=True, posting=True, muted_may_open=True),
     # Closing the first-visit welcome: it changes only the member's own session.
     "accounts:dismiss_welcome": Route(Access.MEMBER, methods=POST_ONLY, writes=True),
+    # Each member asks for themselves and reads only their own requests (no URL names one).
+    "accounts:peer_specialist": Route(Access.MEMBER, writes=True),
     # --- community ------------------------------------------------------------------------
     "community:guidelines": Route(Access.PUBLIC),
     "community:crisis": Route(Access.PUBLIC),
@@ -358,6 +360,8 @@ ROUTES["community:approve_new_members"] = Route(
 ADMIN_MODELS = (
     "account.emailaddress",
     "accounts.accountmail",
+    "accounts.peercredential",
+    "accounts.peercredentiallog",
     "accounts.user",
     "auth.group",
     "community.crisisresource",

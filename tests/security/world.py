@@ -24,7 +24,15 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import AccountMail, Role, User
+from accounts.models import (
+    AccountMail,
+    CredentialStatus,
+    PeerCredential,
+    PeerCredentialLog,
+    PeerDecision,
+    Role,
+    User,
+)
 from community import services as community_services
 from community.models import (
     ModerationAction,
@@ -65,9 +73,12 @@ ACTORS = (
 # them is changed by HTML escaping, so a page showing them contains them as written.
 SAFETY_PLAN_WORDS = "authz sentinel 7f3c warning signs only the member wrote"
 CONVERSATION_WORDS = "authz sentinel 91ab a peer specialist checking in"
+# A certificate number: its member and admins only (never moderators or other members).
+CERTIFICATE_WORDS = "AUTHZ-CERT-5e2d"
 SECRETS: dict[str, frozenset[str]] = {
     SAFETY_PLAN_WORDS: frozenset({"member"}),
     CONVERSATION_WORDS: frozenset({"member", "moderator", "peer_specialist"}),
+    CERTIFICATE_WORDS: frozenset({"member"}),
 }
 
 # Bookkeeping of who is signed in, which every request may touch; everything else must hold.
@@ -200,6 +211,18 @@ def build_world() -> World:
         user=unverified, email=unverified.email, verified=False, primary=True
     )
     forgetful = UserFactory(username="authz_forgetful")
+    # Declined, so the member may ask again (the POST the suite sends writes a new request).
+    credential = PeerCredential.objects.create(
+        member=member,
+        issuing_body="Authz Certification Board",
+        certificate_number=CERTIFICATE_WORDS,
+        expires_on=now.date() + timedelta(days=400),
+        status=CredentialStatus.DECLINED,
+        decline_reason="The number did not match the board's register.",
+    )
+    PeerCredentialLog.objects.create(
+        credential=credential, decision=PeerDecision.DECLINE, reason=credential.decline_reason
+    )
     objects: dict[str, Any] = {
         "category": category,
         "topic": topic,
@@ -311,6 +334,11 @@ def post_data(route_key: str, world: World, actor: User | None) -> dict[str, Any
             "reason": ModerationReason.WITHIN_GUIDELINES,
         },
         "accounts:edit_profile": {"display_name": "QuietWillow", "pronouns": "", "bio": "Hi."},
+        "accounts:peer_specialist": {
+            "issuing_body": "Authz Certification Board",
+            "certificate_number": "AUTHZ-NEW-1",
+            "expires_on": (timezone.localdate() + timedelta(days=400)).isoformat(),
+        },
         "forum:notification_preferences": {
             **{kind.value: Delivery.NEVER for kind in NotificationKind},
             "include_excerpt": "",

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts import profile_version
+from accounts.models import CredentialStatus, PeerCredential, Role, User
 from forum import services as forum_services
 from forum.models import Category, ReactionKind, Topic
 
 DEMO_PASSWORD = "lantern-demo-2026"
+DEMO_CERTIFYING_BODY = "Pennsylvania Certification Board"
 DEMO_ACCOUNTS = [
     # username, email, role, display name, bio
     ("quiet_river", "river@demo.lantern.test", Role.MEMBER, "River", "Two years of small steps."),
@@ -81,6 +86,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data is only loaded with the local settings (make run).")
         with transaction.atomic():
             users = {row[0]: self._account(*row) for row in DEMO_ACCOUNTS}
+            self._certify(users["harbor_light"])
             created = 0
             for slug, author, title, body, replies in STORIES:
                 if Topic.objects.filter(title=title, author=users[author]).exists():
@@ -122,3 +128,20 @@ class Command(BaseCommand):
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         return user
+
+    def _certify(self, user: User) -> None:
+        """The demo peer specialist is verified (as if an admin had approved a certificate),
+        so the badge and Peer specialists' corner show as they do for a real one."""
+        if user.certified_by:
+            return
+        PeerCredential.objects.create(
+            member=user,
+            issuing_body=DEMO_CERTIFYING_BODY,
+            certificate_number="DEMO-0001",
+            expires_on=timezone.localdate() + timedelta(days=730),
+            status=CredentialStatus.APPROVED,
+            decided_at=timezone.now(),
+        )
+        User.objects.filter(pk=user.pk).update(certified_by=DEMO_CERTIFYING_BODY)
+        # Pages that name members show the badge.
+        profile_version.bump_after_commit()
