@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_user_region'),
+        ('accounts', '0006_peer_specialist_credentials'),
     ]
 
     operations = [
