@@ -1,4 +1,4 @@
-"""forum 0011: unread notifications written before groups fold on deploy, emails kept."""
+"""forum 0012: unread notifications written before groups fold on deploy, emails kept."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.factories import UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("forum.migrations.0011_notification_groups_and_mutes")
+migration = importlib.import_module("forum.migrations.0012_fold_unread_notifications")
 
 
 def _old_row(member, kind, post, *, sender=None, minutes_ago, read=False) -> Notification:
