@@ -96,7 +96,10 @@ class InboxItem:
         if notification.url:
             return "the page it is about"
         if notification.post_id:
-            return "the first unread post" if notification.count > 1 else "the post"
+            folded_replies = notification.group_key.startswith("replies:")
+            return (
+                "the first unread post" if folded_replies and notification.count > 1 else "the post"
+            )
         if notification.topic_id:
             return "the topic"
         return "your notifications"

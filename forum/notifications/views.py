@@ -61,7 +61,8 @@ def notification_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def notification_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     inbox.mark_read(user=request.user, notification=notification)
-    return redirect("forum:notifications")
+    # Back to the page of the inbox it was pressed on.
+    return redirect(_back(request, reverse("forum:notifications")))
 
 
 @login_required

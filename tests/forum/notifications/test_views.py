@@ -281,3 +281,18 @@ def test_muting_too_often_is_paused_with_429(member_client, member, settings):
     assert "muted or unmuted topics several times" in refused.content.decode()
     assert not TopicMute.objects.filter(user=member, topic=topic).exists()
     cache.clear()
+
+
+def test_mark_as_read_goes_back_to_the_page_it_was_pressed_on(member, member_client, replied_to):
+    here = reverse("forum:notifications") + "?page=1"
+    page = member_client.get(here).content.decode()
+    assert f'<input type="hidden" name="next" value="{here}">' in page
+    url = reverse("forum:notification_read", args=[replied_to.pk])
+    response = member_client.post(url, {"next": here})
+    assert response.url == here
+    replied_to.refresh_from_db()
+    assert replied_to.read_at is not None
+    # Somewhere else entirely is not "back".
+    assert member_client.post(url, {"next": "https://elsewhere.example/"}).url == (
+        reverse("forum:notifications")
+    )
