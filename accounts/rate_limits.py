@@ -29,6 +29,7 @@ ACTIONS: dict[str, str] = {
     "edit": "edited posts several times",
     "reaction": "sent a lot of encouragement",
     "follow": "followed or unfollowed several times",
+    "mute": "muted or unmuted topics several times",
     "report": "sent several reports",
     "profile": "changed your profile several times",
     "message": "sent several messages",

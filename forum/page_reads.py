@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.safestring import SafeString
 
 from accounts import profile_version
@@ -23,6 +23,7 @@ from accounts.models import User
 
 from . import fragments, topic_rows
 from .models import Category, CategorySubscription, Post, Reaction, Topic, TopicSubscription
+from .notifications.models import TopicMute
 from .post_cards import AUTHOR_FIELDS, POST_ROW_FIELDS, PostRow
 from .topic_rows import TOPIC_ROW_FIELDS, TopicRow
 
@@ -102,6 +103,7 @@ class ThreadPage:
     # Every post of the page whatever its status: the view applies the scope rules.
     rows: list[PostRow]
     is_followed: bool
+    is_muted: bool
     # (post id, kind) for each encouragement the reader sent on this page.
     sent: frozenset[tuple[int, str]]
     # What the page's cards are keyed by besides the reader's situation.
@@ -129,22 +131,36 @@ def thread_page(topic: Topic, *, page: int, reader: User) -> ThreadPage:
         )
         return [PostRow.of(post) for post in posts]
 
-    def following(_: list) -> bool:
-        return TopicSubscription.objects.filter(topic=topic, user=reader).exists()
+    def following_and_muting(_: list) -> tuple[bool, bool]:
+        # Both buttons' states in one query: a cold page's budget is counted in queries.
+        found = (
+            Topic.objects.filter(pk=topic.pk)
+            .annotate(
+                followed=Exists(
+                    TopicSubscription.objects.filter(topic=OuterRef("pk"), user=reader)
+                ),
+                muted=Exists(TopicMute.objects.filter(topic=OuterRef("pk"), user=reader)),
+            )
+            .order_by()
+            .values_list("followed", "muted")
+        )
+        return next(iter(found), (False, False))
 
     def sent(before: list) -> frozenset[tuple[int, str]]:
         post_ids = [row.pk for row in before[0] if row.author_id != reader.pk]
         found = Reaction.objects.filter(user=reader, post_id__in=post_ids)
         return frozenset(found.values_list("post_id", "kind"))
 
-    # Encouragement and following bump the topic's revision, so the reader's own state is
-    # keyed by it too.
+    # Encouragement, following and muting bump the topic's revision, so the reader's own state
+    # is keyed by it too.
     revision = (topic.pk, topic.revision)
-    found_rows, is_followed, found_sent = fragments.remember_many(
+    found_rows, (is_followed, is_muted), found_sent = fragments.remember_many(
         [
             (("thread", *key), rows),
-            (("following", *revision, reader.pk), following),
+            (("following_muting", *revision, reader.pk), following_and_muting),
             (("sent", *revision, page, reader.pk), sent),
         ]
     )
-    return ThreadPage(rows=found_rows, is_followed=is_followed, sent=found_sent, key=key)
+    return ThreadPage(
+        rows=found_rows, is_followed=is_followed, is_muted=is_muted, sent=found_sent, key=key
+    )

@@ -178,6 +178,7 @@ def topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_reply": can_reply,
             "can_follow": permissions.can_follow_topic(user, topic),
             "is_followed": thread.is_followed,
+            "is_muted": thread.is_muted,
             "muted_until": refusals.until(user) if not permissions.can_publish(user) else "",
             "has_encouragement_buttons": any(permissions.can_react(user, row) for row in rows),
             # On the author's own view for a day after posting crisis language (base.html).

@@ -436,6 +436,7 @@ MEMBER_RATE_LIMITS: dict[str, tuple[str, str]] | bool = {
     "edit": ("20/10m", "10/10m"),
     "reaction": ("60/m", "30/m"),
     "follow": ("30/m", "15/m"),
+    "mute": ("30/m", "15/m"),
     "report": ("10/10m", "5/10m"),
     "profile": ("10/h", "5/h"),
     "message": ("20/h", "10/h"),

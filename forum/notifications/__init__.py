@@ -18,7 +18,7 @@ first. If it imported `api` (which needs `forum.models` for Post and Topic), loa
 
       models
       preferences, inbox, subscriptions, outbox (-> forum.dispatch)
-      unsubscribe (-> preferences)
+      unsubscribe (-> preferences), mutes (-> inbox)
       fan_out (-> preferences, inbox, outbox), delivery (-> preferences, unsubscribe, outbox)
       api, tasks, views, urls, admin, context_processors
 

@@ -56,7 +56,7 @@ PHRASES = {
     ),
     NotificationKind.FOLLOWED_REPLY: (
         "A new post in a topic you follow",
-        "{n} new posts in a topic you follow",
+        "{n} new replies in a topic you follow",
     ),
     NotificationKind.MENTION: ("A member mentioned you", "{n} mentions of you"),
     NotificationKind.ENCOURAGEMENT: (
@@ -107,13 +107,22 @@ def _still_owed(row: EmailOutbox) -> bool:
     """Whether the activity behind `row` is still there to be told about."""
     if row.kind not in POST_KINDS:
         return True
-    post = row.notification.post
-    topic = row.notification.topic
-    return (
-        post is not None
-        and post.status == Status.PUBLISHED
-        and (topic is None or topic.status == Status.PUBLISHED)
+    notification = row.notification
+    topic = notification.topic
+    # A group of replies is still owed while any of it is there: its first or its newest post.
+    posts = (notification.post, notification.last_post)
+    return any(post is not None and post.status == Status.PUBLISHED for post in posts) and (
+        topic is None or topic.status == Status.PUBLISHED
     )
+
+
+def _link(row: EmailOutbox) -> str:
+    """The first post the email is about, or the newest if the first is no longer there."""
+    notification = row.notification
+    first, last = notification.post, notification.last_post
+    if first is not None and first.status != Status.PUBLISHED and last is not None:
+        return _absolute(reverse("forum:post", kwargs={"pk": last.pk}))
+    return _absolute(notification.get_absolute_url())
 
 
 def _can_receive(user: User) -> bool:
@@ -183,7 +192,10 @@ def build_message(
 
 
 def _lines(rows: list[EmailOutbox]) -> list[str]:
-    counts = Counter(row.kind for row in rows)
+    # A row may tell about several replies: those that folded into its group while it waited.
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts[row.kind] += row.count
     return [_phrase(kind, n) for kind, n in counts.items()]
 
 
@@ -251,7 +263,12 @@ def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> st
                     return "deferred"
             rows = list(
                 EmailOutbox.objects.filter(pk__in=[r.pk for r in locked])
-                .select_related("recipient", "notification__post", "notification__topic")
+                .select_related(
+                    "recipient",
+                    "notification__post",
+                    "notification__last_post",
+                    "notification__topic",
+                )
                 .order_by("pk")
             )
             owed = [row for row in rows if _still_owed(row)]
@@ -281,7 +298,7 @@ def deliver(*, outbox_id: int, connection: BaseEmailBackend | None = None) -> st
                     template="notification",
                     context={
                         "lines": _lines(owed),
-                        "link": _absolute(lead.notification.get_absolute_url()),
+                        "link": _link(lead),
                         "excerpts": _excerpts(owed, recipient),
                     },
                     unsubscribe_kind=lead.kind,
@@ -441,7 +458,12 @@ def _send_digest(*, user_id: int) -> str:
             return "done"
         rows = list(
             EmailOutbox.objects.filter(pk__in=[r.pk for r in rows])
-            .select_related("recipient", "notification__post", "notification__topic")
+            .select_related(
+                "recipient",
+                "notification__post",
+                "notification__last_post",
+                "notification__topic",
+            )
             .order_by("pk")
         )
         owed = [row for row in rows if _still_owed(row)]
@@ -458,7 +480,7 @@ def _send_digest(*, user_id: int) -> str:
         groups = [
             {
                 "lines": _lines(group),
-                "link": _absolute(group[0].notification.get_absolute_url()),
+                "link": _link(group[0]),
             }
             for group in by_topic.values()
         ]

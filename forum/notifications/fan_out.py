@@ -10,15 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
 from forum import rendering
-from forum.models import Post, Status, Topic
+from forum.models import Post, Reaction, Status, Topic
 
 from . import outbox
 from .inbox import forget_unread
 from .models import (
+    HEARD_THROUGH_MUTES,
     CategorySubscription,
     Delivery,
     EmailOutbox,
@@ -27,6 +29,7 @@ from .models import (
     NotificationKind,
     OutboxStatus,
     PostFanOut,
+    TopicMute,
     TopicSubscription,
 )
 from .preferences import delivery_for, preference_of, preferences_for
@@ -37,8 +40,22 @@ _PRIORITY = (
     NotificationKind.TOPIC_REPLY,
     NotificationKind.FOLLOWED_REPLY,
 )
-# Members per batch: five queries each, so the cost grows with batches, not followers.
+# Members per batch: at most nine queries each, so the cost grows with batches, not followers.
 FAN_OUT_BATCH = 1000
+# Replies in one topic fold into one unread notification per member; mentions never fold.
+REPLY_KINDS = frozenset({NotificationKind.TOPIC_REPLY, NotificationKind.FOLLOWED_REPLY})
+
+
+def replies_group(topic_id: int) -> str:
+    return f"replies:{topic_id}"
+
+
+def encouragement_group(post_id: int) -> str:
+    return f"encouragement:{post_id}"
+
+
+def is_muted(*, user_id: int, topic_id: int) -> bool:
+    return TopicMute.objects.filter(user_id=user_id, topic_id=topic_id).exists()
 
 
 def notify(
@@ -51,36 +68,67 @@ def notify(
     message: str = "",
     url: str = "",
     actor: User | None = None,
+    group_key: str = "",
 ) -> Notification | None:
     """recipient has an in-site notification and, per their email preference for `kind`, an
-    outbox email row, written in the caller's transaction and dispatched after commit.
-    Idempotent on (event_key, recipient, kind)."""
+    outbox email row, written in the caller's transaction and dispatched after commit; with a
+    `group_key`, folded into their unread notification of that group if they have one. Nothing
+    is written about a topic they muted (models.HEARD_THROUGH_MUTES excepted). Idempotent on
+    (event_key, recipient, kind)."""
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     if not recipient.is_active:
         return None
     if topic is None and post is not None:
         topic = post.topic
+    if (
+        topic is not None
+        and kind not in HEARD_THROUGH_MUTES
+        and is_muted(user_id=recipient.pk, topic_id=topic.pk)
+    ):
+        return None
     existing = Notification.objects.filter(
         event_key=event_key, recipient=recipient, kind=kind
     ).first()
     if existing is not None:
         return existing
+    if group_key:
+        folded = _fold_into_group(
+            recipient=recipient, group_key=group_key, event_key=event_key, post=post, actor=actor
+        )
+        if folded is not None:
+            return folded
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
                 recipient=recipient,
                 kind=kind,
                 event_key=event_key,
+                group_key=group_key,
                 topic=topic,
                 post=post,
+                last_post=post,
                 actor=actor,
                 message=message,
                 url=url,
             )
     except IntegrityError:
-        # A concurrent call for the same event won the race; its row is the notification.
-        return Notification.objects.get(event_key=event_key, recipient=recipient, kind=kind)
+        # A concurrent call for the same event won the race (its row is the notification), or
+        # one for the same group did (this event folds into its row).
+        found = Notification.objects.filter(
+            event_key=event_key, recipient=recipient, kind=kind
+        ).first()
+        if found is None and group_key:
+            found = _fold_into_group(
+                recipient=recipient,
+                group_key=group_key,
+                event_key=event_key,
+                post=post,
+                actor=actor,
+            )
+        if found is None:
+            raise
+        return found
     delivery = delivery_for(preference_of(recipient), kind)
     if delivery != Delivery.NEVER and recipient.email:
         row = EmailOutbox.objects.create(
@@ -97,14 +145,63 @@ def notify(
     return notification
 
 
+def _fold_into_group(
+    *, recipient: User, group_key: str, event_key: str, post: Post | None, actor: User | None
+) -> Notification | None:
+    """The event is counted in `recipient`'s unread notification of `group_key`, and in the
+    email still owed about it (or a new email row if none is); None when no such group is
+    unread."""
+    group = (
+        Notification.objects.select_for_update()
+        .filter(recipient=recipient, group_key=group_key, read_at__isnull=True)
+        .order_by()
+        .first()
+    )
+    if group is None:
+        return None
+    Notification.objects.filter(pk=group.pk).update(
+        count=F("count") + 1, last_post=post, actor=actor, updated_at=timezone.now()
+    )
+    group.refresh_from_db()
+    pending = (
+        EmailOutbox.objects.select_for_update()
+        .filter(notification=group, status=OutboxStatus.PENDING)
+        .order_by("pk")
+        .first()
+    )
+    if pending is not None:
+        # The email not yet sent tells about this one too: no second email for one group.
+        EmailOutbox.objects.filter(pk=pending.pk).update(count=F("count") + 1)
+    else:
+        delivery = delivery_for(preference_of(recipient), group.kind)
+        if delivery != Delivery.NEVER and recipient.email:
+            row = EmailOutbox.objects.create(
+                notification=group,
+                recipient=recipient,
+                kind=group.kind,
+                event_key=event_key,
+                delivery=delivery,
+                topic_id=group.topic_id,
+            )
+            if delivery == Delivery.IMMEDIATE:
+                transaction.on_commit(lambda: outbox.dispatch_emails([row.pk]))
+    transaction.on_commit(lambda: forget_unread([recipient.pk]))
+    return group
+
+
 def notify_encouragement(*, post: Post, sender: User) -> Notification | None:
-    """The author of `post` has heard that `sender` sent encouragement (once per sender)."""
+    """The author of `post` has heard that `sender` sent encouragement (once per sender while
+    they keep any on it), folded with other members' encouragement on that post while unread."""
+    if Reaction.objects.filter(post=post, user=sender).count() > 1:
+        # A second kind from the same member: they are already counted.
+        return None
     return notify(
         recipient=post.author,
         kind=NotificationKind.ENCOURAGEMENT,
         event_key=f"encouragement:{post.pk}:{sender.pk}",
         post=post,
         actor=sender,
+        group_key=encouragement_group(post.pk),
     )
 
 
@@ -157,6 +254,9 @@ def _recipients_of(post: Post) -> dict[int, str]:
         for uid in by_kind[kind]:
             chosen.setdefault(uid, kind)
     chosen.pop(post.author_id, None)
+    # A muted topic tells its member nothing, even a mention or a reply to their own topic.
+    for uid in TopicMute.objects.filter(topic=topic).values_list("user_id", flat=True):
+        chosen.pop(uid, None)
     return chosen
 
 
@@ -193,45 +293,87 @@ def fan_out_reply(*, post_id: int) -> FanOutResult:
 def _fan_out_batch(
     post: Post, event_key: str, batch: list[int], chosen: dict[int, str], result: FanOutResult
 ) -> None:
-    """Write the notifications and outbox rows for one batch of members: five queries."""
+    """Write the notifications and outbox rows for one batch of members: at most nine queries.
+
+    A reply folds into each member's unread notification about the topic when they have one.
+    The insert is what decides: it skips every member whose unread group already exists (a
+    unique constraint), even one a concurrent fan-out has just created, and those members'
+    groups are then locked and counted up instead.
+    """
     active = dict(User.objects.filter(pk__in=batch, is_active=True).values_list("pk", "email"))
     members = [uid for uid in batch if uid in active]
     if not members:
         return
     result.batches += 1
     now = timezone.now()
+    group_key = replies_group(post.topic_id)
     Notification.objects.bulk_create(
         [
             Notification(
                 recipient_id=uid,
                 kind=chosen[uid],
                 event_key=event_key,
+                group_key=group_key if chosen[uid] in REPLY_KINDS else "",
                 topic_id=post.topic_id,
                 post_id=post.pk,
+                last_post_id=post.pk,
                 actor_id=post.author_id,
                 created_at=now,
+                updated_at=now,
             )
             for uid in members
         ],
         ignore_conflicts=True,
     )
     result.recipients += len(members)
-    notification_ids = dict(
-        Notification.objects.filter(event_key=event_key, recipient_id__in=members).values_list(
-            "recipient_id", "pk"
-        )
+    # This event's rows, and the unread groups that refused one; locked in one order.
+    found = list(
+        Notification.objects.select_for_update()
+        .filter(recipient_id__in=members)
+        .filter(Q(event_key=event_key) | Q(group_key=group_key, read_at__isnull=True))
+        .order_by("pk")
+        .values_list("pk", "recipient_id", "event_key", "kind")
     )
+    created = {uid: (pk, kind) for pk, uid, key, kind in found if key == event_key}
+    groups = {
+        uid: (pk, kind) for pk, uid, key, kind in found if key != event_key and uid not in created
+    }
+    if groups:
+        Notification.objects.filter(pk__in=[pk for pk, _ in groups.values()]).update(
+            count=F("count") + 1, last_post_id=post.pk, actor_id=post.author_id, updated_at=now
+        )
+    # An email still pending about a group tells about this reply too: no second email.
+    pending: set[int] = set()
+    if groups:
+        pending_rows = list(
+            EmailOutbox.objects.select_for_update()
+            .filter(
+                notification_id__in=[pk for pk, _ in groups.values()],
+                status=OutboxStatus.PENDING,
+            )
+            .order_by("pk")
+            .values_list("pk", "notification_id")
+        )
+        if pending_rows:
+            EmailOutbox.objects.filter(pk__in=[pk for pk, _ in pending_rows]).update(
+                count=F("count") + 1
+            )
+        pending = {notification_id for _, notification_id in pending_rows}
+    owed = {**created, **{uid: row for uid, row in groups.items() if row[0] not in pending}}
     preferences = preferences_for(members)
     rows = []
     for uid in members:
-        delivery = delivery_for(preferences[uid], chosen[uid])
-        if delivery == Delivery.NEVER or not active[uid] or uid not in notification_ids:
+        if uid not in owed:
+            continue
+        notification_id, kind = owed[uid]
+        delivery = delivery_for(preferences[uid], kind)
+        if delivery == Delivery.NEVER or not active[uid]:
             continue
         rows.append(
             EmailOutbox(
-                notification_id=notification_ids[uid],
+                notification_id=notification_id,
                 recipient_id=uid,
-                kind=chosen[uid],
+                kind=kind,
                 event_key=event_key,
                 delivery=delivery,
                 topic_id=post.topic_id,

@@ -55,6 +55,26 @@ class CategorySubscription(models.Model):
         return f"{self.user_id} watches category {self.category_id}"
 
 
+class TopicMute(models.Model):
+    """A member hears nothing from members about a topic until they unmute it (the team still
+    reaches them: HEARD_THROUGH_MUTES)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_mutes"
+    )
+    topic = models.ForeignKey("forum.Topic", on_delete=models.CASCADE, related_name="mutes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = "forum"
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "user"], name="topic_mute_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} muted topic {self.topic_id}"
+
+
 class NotificationKind(models.TextChoices):
     TOPIC_REPLY = "topic_reply", "Replies to my topics"
     FOLLOWED_REPLY = "followed_reply", "Replies in topics I follow"
@@ -68,6 +88,13 @@ class NotificationKind(models.TextChoices):
     URGENT_ALERT = "urgent_alert", "Urgent alerts: a member may need support now"
     # A private conversation with the moderation team (community's conversations).
     TEAM_MESSAGE = "team_message", "Private messages with the Lantern team"
+
+
+# A mute quiets members' activity, never the team: an urgent alert, a moderator's decision about
+# the member's own post, and a message from the team reach them whatever they muted.
+HEARD_THROUGH_MUTES = frozenset(
+    {NotificationKind.URGENT_ALERT, NotificationKind.MODERATION, NotificationKind.TEAM_MESSAGE}
+)
 
 
 # Kinds about a member's post: not shown, and not emailed, once that post is hidden or removed.
@@ -133,7 +160,12 @@ class NotificationPreference(models.Model):
 
 
 class Notification(models.Model):
-    """Something a member hears about in the site; idempotent per (event, recipient, kind)."""
+    """Something a member hears about in the site; idempotent per (event, recipient, kind).
+
+    Replies in one topic, and encouragement on one post, fold into one unread row per member
+    (`group_key`): `count` says how many, `post` is the first unread one (where opening it
+    goes) and `last_post` the newest. Once read, the next one starts a new row.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -146,6 +178,12 @@ class Notification(models.Model):
     post = models.ForeignKey(
         "forum.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # "replies:<topic id>" or "encouragement:<post id>"; empty for what never folds.
+    group_key = models.CharField(max_length=80, blank=True, default="")
+    count = models.PositiveIntegerField(default=1)
+    last_post = models.ForeignKey(
+        "forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Who caused it, shown in the site only (grouping encouragement counts distinct members).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -153,18 +191,29 @@ class Notification(models.Model):
     message = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The newest activity folded in: the inbox lists by it, so a group that grew comes first.
+    updated_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         app_label = "forum"
-        ordering = ["-created_at", "-id"]
+        ordering = ["-updated_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["event_key", "recipient", "kind"], name="notification_once"
             ),
+            # Two workers folding into the same group at once cannot both create it: the second
+            # insert conflicts, and it folds into the first one's row instead.
+            models.UniqueConstraint(
+                fields=["recipient", "group_key"],
+                name="notification_one_unread_group",
+                condition=Q(read_at__isnull=True) & ~Q(group_key=""),
+            ),
         ]
         indexes = [
-            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient", "-updated_at", "-id"], name="notification_inbox_recent"
+            ),
             models.Index(
                 fields=["recipient"], name="notification_unread", condition=Q(read_at__isnull=True)
             ),
@@ -193,14 +242,16 @@ class OutboxStatus(models.TextChoices):
 class EmailOutbox(models.Model):
     """One email owed to one member for one event, written in the transaction that caused it."""
 
-    notification = models.OneToOneField(
-        Notification, on_delete=models.CASCADE, related_name="email"
-    )
+    # A group that is still unread may owe a second email once its first one went out.
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="emails")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     event_key = models.CharField(max_length=80)
+    # How many replies (or members' encouragement) this email tells about: activity folding
+    # into a group whose email is still pending counts here instead of owing another email.
+    count = models.PositiveIntegerField(default=1)
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
     topic = models.ForeignKey(
         "forum.Topic", on_delete=models.CASCADE, null=True, blank=True, related_name="+"

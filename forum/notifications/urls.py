@@ -11,6 +11,8 @@ from . import views
 urlpatterns = [
     path("t/<int:pk>/follow/", views.follow_topic, name="follow_topic"),
     path("t/<int:pk>/unfollow/", views.unfollow_topic, name="unfollow_topic"),
+    path("t/<int:pk>/mute/", views.mute_topic, name="mute_topic"),
+    path("t/<int:pk>/unmute/", views.unmute_topic, name="unmute_topic"),
     path("c/<slug:slug>/watch/", views.watch_category, name="watch_category"),
     path("c/<slug:slug>/unwatch/", views.unwatch_category, name="unwatch_category"),
     path("notifications/", views.notification_list, name="notifications"),

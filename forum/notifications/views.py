@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +18,7 @@ from forum import permissions, refusals
 from forum.forms import NotificationPreferenceForm
 from forum.models import Category, Topic
 
-from . import inbox, preferences, subscriptions
+from . import inbox, mutes, preferences, subscriptions
 from .models import Notification
 from .unsubscribe import BadUnsubscribeLink, read_unsubscribe_token, unsubscribe_label
 from .unsubscribe import unsubscribe as unsubscribe_by_token
@@ -32,8 +33,15 @@ def _back(request: HttpRequest, fallback: str) -> str:
 
 @login_required
 def notification_list(request: AuthenticatedRequest) -> HttpResponse:
-    items = inbox.inbox(request.user)
-    return render(request, "notifications/inbox.html", {"items": items})
+    try:
+        found = inbox.inbox_page(request.user, number=request.GET.get("page"))
+    except inbox.PageOutOfRange as missing:
+        return redirect(f"{reverse('forum:notifications')}?page={missing.nearest}")
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"items": found.items, "page": found.page, "here": request.get_full_path()},
+    )
 
 
 # POST only: opening a notification marks it read, and a GET never writes (link prefetchers,
@@ -41,9 +49,11 @@ def notification_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = get_object_or_404(
+        Notification.objects.select_related("post"), pk=pk, recipient=request.user
+    )
     inbox.mark_read(user=request.user, notification=notification)
-    return redirect(notification.get_absolute_url())
+    return redirect(inbox.opening_url(user=request.user, notification=notification))
 
 
 @login_required
@@ -51,7 +61,8 @@ def notification_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def notification_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     inbox.mark_read(user=request.user, notification=notification)
-    return redirect("forum:notifications")
+    # Back to the page of the inbox it was pressed on.
+    return redirect(_back(request, reverse("forum:notifications")))
 
 
 @login_required
@@ -170,3 +181,35 @@ def unwatch_category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     subscriptions.unwatch_category(user=request.user, category=category)
     messages.success(request, "You've stopped watching this category.")
     return redirect(category)
+
+
+# Muting answers like following: a rate limit of its own, and back to the page it was pressed on
+# (the topic, or the notifications page).
+@login_required
+@require_POST
+def mute_topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    topic = _visible_topic(request, pk)
+    refusal = rate_limits.consume(request, action="mute")
+    if refusal is not None:
+        return refusals.too_many(request, refusal, back=topic.get_absolute_url())
+    mutes.mute_topic(user=request.user, topic=topic)
+    messages.success(
+        request,
+        "Topic muted. You won't hear about this topic until you unmute it; "
+        "messages from the moderators still reach you.",
+    )
+    return redirect(_back(request, topic.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def unmute_topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    topic = _visible_topic(request, pk)
+    refusal = rate_limits.consume(request, action="mute")
+    if refusal is not None:
+        return refusals.too_many(request, refusal, back=topic.get_absolute_url())
+    mutes.unmute_topic(user=request.user, topic=topic)
+    messages.success(
+        request, "Topic unmuted. You'll hear about it again as your email preferences say."
+    )
+    return redirect(_back(request, topic.get_absolute_url()))

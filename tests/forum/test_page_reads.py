@@ -37,7 +37,7 @@ def test_a_thread_page_is_read_once_per_revision(forum_data):
     topic = page_reads.topic_for(topics[4].pk)
     thread, first = queries(lambda: page_reads.thread_page(topic, page=1, reader=reader))
     assert [row.position for row in thread.rows] == [1, 2, 3, 4, 5]
-    assert first == 4  # the posts, their authors, whether the reader follows, what they sent
+    assert first == 4  # the posts, their authors, following and muting, what they sent
     again, second = queries(lambda: page_reads.thread_page(topic, page=1, reader=reader))
     assert again == thread and second == 0
     make_reply(topic=topics[4], body="A sixth voice.")

@@ -134,6 +134,8 @@ ROUTES: dict[str, Route] = {
         Access.MEMBER, targets=TOPICS, methods=POST_ONLY, writes=True, refused_on=UNPUBLISHED_TOPICS
     ),
     "forum:unfollow_topic": Route(Access.MEMBER, targets=TOPICS, methods=POST_ONLY, writes=True),
+    "forum:mute_topic": Route(Access.MEMBER, targets=TOPICS, methods=POST_ONLY, writes=True),
+    "forum:unmute_topic": Route(Access.MEMBER, targets=TOPICS, methods=POST_ONLY, writes=True),
     "forum:watch_category": Route(
         Access.MEMBER, targets=("category",), methods=POST_ONLY, writes=True
     ),

@@ -18,6 +18,7 @@ from forum import services
 from forum.models import (
     Delivery,
     EmailOutbox,
+    Notification,
     NotificationKind,
     OutboxStatus,
     Status,
@@ -44,10 +45,11 @@ def test_second_reply_within_15_minutes_joins_the_next_email(
         run_on_commit(make_reply, topic=topic)
         for outbox_id in later.ids:
             assert delivery.deliver(outbox_id=outbox_id) == "deferred"
-    assert len(later.ids) == 2
+    # The third reply folds into the email still owed for the second: one row, counting two.
+    assert len(later.ids) == 1
     assert len(mail.outbox) == 1
     waiting = outbox_rows(author).filter(status=OutboxStatus.PENDING)
-    assert waiting.count() == 2
+    assert waiting.count() == 1 and waiting.get().count == 2
     sent_at = outbox_rows(author).get(status=OutboxStatus.SENT).sent_at
     assert all(row.send_after == sent_at + timedelta(minutes=15) for row in waiting)
 
@@ -61,6 +63,48 @@ def test_second_reply_within_15_minutes_joins_the_next_email(
     assert not outbox_rows(author).filter(status=OutboxStatus.PENDING).exists()
 
 
+def test_five_replies_in_a_followed_topic_make_one_email_that_says_five(
+    run_on_commit, held_tasks, outbox_rows, set_pref
+):
+    follower = UserFactory()
+    set_pref(follower, followed_reply=Delivery.IMMEDIATE)
+    topic = run_on_commit(make_topic, title="MRKGROUPTITLE")
+    TopicSubscription.objects.create(user=follower, topic=topic)
+    with held_tasks("forum.deliver_email") as later:
+        replies = [run_on_commit(make_reply, topic=topic) for _ in range(5)]
+    # One row owed while the group's email waits, counting every reply folded into it.
+    row = outbox_rows(follower).get()
+    assert row.count == 5 and later.ids.count(row.pk) == 1
+    assert delivery.deliver(outbox_id=row.pk) == "sent"
+    [email] = [m for m in mail.outbox if m.to == [follower.email]]
+    assert email.subject == "You have new activity on Lantern"
+    assert "5 new replies in a topic you follow" in email.body
+    assert "MRKGROUPTITLE" not in email.subject + email.body
+    # The link opens the first of the five.
+    assert f"/p/{replies[0].pk}/" in email.body
+    assert email.extra_headers["Message-ID"] == stable_message_id(kind="outbox", ids=[row.pk])
+
+
+def test_a_reply_after_the_groups_email_went_out_owes_one_more_email(
+    run_on_commit, outbox_rows, set_pref, settings
+):
+    settings.NOTIFICATION_COALESCE_SECONDS = 0
+    follower = UserFactory()
+    set_pref(follower, followed_reply=Delivery.IMMEDIATE)
+    topic = run_on_commit(make_topic)
+    TopicSubscription.objects.create(user=follower, topic=topic)
+    run_on_commit(make_reply, topic=topic)
+    assert outbox_rows(follower).get().status == OutboxStatus.SENT
+    run_on_commit(make_reply, topic=topic)
+    # Still one unread line in the site, and a second email for what is new since the first.
+    assert Notification.objects.get(recipient=follower).count == 2
+    assert list(outbox_rows(follower).values_list("status", "count").order_by("pk")) == [
+        (OutboxStatus.SENT, 1),
+        (OutboxStatus.SENT, 1),
+    ]
+    assert len([m for m in mail.outbox if m.to == [follower.email]]) == 2
+
+
 def test_digest_groups_by_topic(run_on_commit, outbox_rows):
     follower = UserFactory()
     first, second = run_on_commit(make_topic), run_on_commit(make_topic)
@@ -69,14 +113,16 @@ def test_digest_groups_by_topic(run_on_commit, outbox_rows):
     for _ in range(2):
         run_on_commit(make_reply, topic=first)
     run_on_commit(make_reply, topic=second)
-    assert outbox_rows(follower).filter(status=OutboxStatus.PENDING).count() == 3
+    # One digest row per topic: the second reply in `first` folded into the row still owed.
+    pending = outbox_rows(follower).filter(status=OutboxStatus.PENDING)
+    assert sorted(pending.values_list("count", flat=True)) == [1, 2]
 
     # The repliers follow too (replying follows), so they have digests of their own.
     assert run_on_commit(tasks.send_digests.apply).result >= 1
     mine = [m for m in mail.outbox if m.to == [follower.email]]
     assert len(mine) == 1
     body = mine[0].body
-    assert "2 new posts in a topic you follow" in body
+    assert "2 new replies in a topic you follow" in body
     assert "A new post in a topic you follow" in body
     assert body.count("/p/") == 2
     assert set(outbox_rows(follower).values_list("status", flat=True)) == {OutboxStatus.SENT}

@@ -13,9 +13,11 @@ from forum.models import (
     Notification,
     NotificationPreference,
     OutboxStatus,
+    Status,
     TopicSubscription,
 )
 from forum.notifications import inbox, preferences
+from forum.notifications.models import TopicMute
 from tests.factories import make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +35,12 @@ def replied_to(run_on_commit, member):
 
 
 def test_bell_mark_one_and_all_read(run_on_commit, member, member_client):
-    topic = run_on_commit(make_topic, author=member)
-    run_on_commit(make_reply, topic=topic)
-    run_on_commit(make_reply, topic=topic)
+    # Two topics: replies in one topic fold into one line, so the bell counts topics.
+    for topic in (
+        run_on_commit(make_topic, author=member),
+        run_on_commit(make_topic, author=member),
+    ):
+        run_on_commit(make_reply, topic=topic)
     page = member_client.get(reverse("forum:home")).content.decode()
     assert '2<span class="visually-hidden"> unread</span>' in page
 
@@ -210,3 +215,87 @@ def test_following_and_watching_too_often_is_paused_with_429(member_client, memb
     assert member_client.post(watch).status_code == 429
     assert not member.category_subscriptions.exists()
     cache.clear()
+
+
+# --- muting ----------------------------------------------------------------------------------
+
+
+def test_mute_and_unmute_from_the_topic_page(run_on_commit, member, member_client):
+    topic = run_on_commit(make_topic, author=member)
+    page = member_client.get(topic.get_absolute_url()).content.decode()
+    mute_url = reverse("forum:mute_topic", args=[topic.pk])
+    assert f'action="{mute_url}"' in page and "Mute this topic" in page
+    response = member_client.post(mute_url, follow=True)
+    assert response.redirect_chain[-1][0] == topic.get_absolute_url()
+    page = response.content.decode()
+    assert (
+        "You won&#x27;t hear about this topic until you unmute it; messages from the moderators still reach you."
+        in page
+    )
+    assert f'action="{reverse("forum:unmute_topic", args=[topic.pk])}"' in page
+    assert TopicMute.objects.filter(user=member, topic=topic).exists()
+    run_on_commit(make_reply, topic=topic)
+    assert inbox.unread_count(member) == 0
+
+    response = member_client.post(reverse("forum:unmute_topic", args=[topic.pk]), follow=True)
+    assert "Mute this topic" in response.content.decode()
+    assert not TopicMute.objects.filter(user=member, topic=topic).exists()
+    run_on_commit(make_reply, topic=topic)
+    assert inbox.unread_count(member) == 1
+
+
+def test_mute_and_unmute_from_the_notification(member, member_client, replied_to):
+    here = reverse("forum:notifications")
+    page = member_client.get(here).content.decode()
+    mute_url = reverse("forum:mute_topic", args=[replied_to.topic_id])
+    assert f'action="{mute_url}"' in page
+    response = member_client.post(mute_url, {"next": here}, follow=True)
+    assert response.redirect_chain[-1][0] == here
+    page = response.content.decode()
+    # The line stays, read now, offering to unmute.
+    assert "Unmute this topic" in page and "New</span>" not in page
+    assert inbox.unread_count(member) == 0
+    unmute_url = reverse("forum:unmute_topic", args=[replied_to.topic_id])
+    page = member_client.post(unmute_url, {"next": here}, follow=True).content.decode()
+    assert "Mute this topic" in page and "Unmute this topic" not in page
+
+
+def test_muting_a_topic_one_may_not_see_is_not_found(member_client, member):
+    hidden = make_topic()
+    hidden.status = Status.PENDING
+    hidden.save()
+    for name in ("forum:mute_topic", "forum:unmute_topic"):
+        assert member_client.post(reverse(name, args=[hidden.pk])).status_code == 404
+        assert member_client.get(reverse(name, args=[make_topic().pk])).status_code == 405
+    assert not TopicMute.objects.filter(user=member).exists()
+
+
+def test_muting_too_often_is_paused_with_429(member_client, member, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MEMBER_RATE_LIMITS = {"mute": ("2/m", "2/m")}
+    topic = make_topic()
+    mute = reverse("forum:mute_topic", args=[topic.pk])
+    unmute = reverse("forum:unmute_topic", args=[topic.pk])
+    assert [member_client.post(url).status_code for url in (mute, unmute)] == [302, 302]
+    refused = member_client.post(mute)
+    assert refused.status_code == 429
+    assert "muted or unmuted topics several times" in refused.content.decode()
+    assert not TopicMute.objects.filter(user=member, topic=topic).exists()
+    cache.clear()
+
+
+def test_mark_as_read_goes_back_to_the_page_it_was_pressed_on(member, member_client, replied_to):
+    here = reverse("forum:notifications") + "?page=1"
+    page = member_client.get(here).content.decode()
+    assert f'<input type="hidden" name="next" value="{here}">' in page
+    url = reverse("forum:notification_read", args=[replied_to.pk])
+    response = member_client.post(url, {"next": here})
+    assert response.url == here
+    replied_to.refresh_from_db()
+    assert replied_to.read_at is not None
+    # Somewhere else entirely is not "back".
+    assert member_client.post(url, {"next": "https://elsewhere.example/"}).url == (
+        reverse("forum:notifications")
+    )
