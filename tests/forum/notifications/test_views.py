@@ -229,8 +229,8 @@ def test_mute_and_unmute_from_the_topic_page(run_on_commit, member, member_clien
     assert response.redirect_chain[-1][0] == topic.get_absolute_url()
     page = response.content.decode()
     assert (
-        "You won&#x27;t hear about this topic until you unmute it; messages from the moderators still reach you."
-        in page
+        "You won&#x27;t hear about this topic until you unmute it; "
+        "messages from the moderators still reach you." in page
     )
     assert f'action="{reverse("forum:unmute_topic", args=[topic.pk])}"' in page
     assert TopicMute.objects.filter(user=member, topic=topic).exists()
