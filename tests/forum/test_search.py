@@ -58,9 +58,7 @@ def test_websearch_syntax_is_read_into_terms():
 
 def test_snippets_escape_member_text_before_marking():
     html = marked('<script>alert("x")</script> \x02walk\x03 & \x02run')
-    assert html == (
-        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>walk</mark> &amp; run"
-    )
+    assert html == ("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>walk</mark> &amp; run")
 
 
 # --- finding -------------------------------------------------------------------------
