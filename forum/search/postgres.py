@@ -1,9 +1,10 @@
 """PostgreSQL full-text search: a weighted vector on each post (title A for an opening post,
 text B), a GIN index on it, websearch_to_tsquery, ts_rank and ts_headline.
 
-Cost is bounded whatever the forum's size: a search counts at most RESULT_CAP + 1 matches and
-ranks only the newest RESULT_CAP of them, so a common word costs about what a rare one does
-(docs/benchmarks.md has the numbers at a million posts).
+Cost is bounded whatever the forum's size: a search reads at most RESULT_CAP + 1 matches and
+ranks only those, so a common word costs about what a rare one does
+(docs/benchmarks.md has the numbers at a million posts). The topic's visibility rules
+(forum.querysets) are applied to those few candidates, never to every match.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from django.db.models.functions import Replace
 
 from accounts.models import User
 from forum.models import Post, Topic
-from forum.querysets import PostQuerySet
 
 from . import results, scope
 from .marks import START, STOP
@@ -76,30 +76,35 @@ def search_posts(
     per_page: int,
 ) -> SearchPage:
     tsquery = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-    matching: PostQuerySet = scope.filtered(
-        scope.searchable_by(reader), category_slug=category_slug, author_username=author_username
+    # The first RESULT_CAP + 1 matches the GIN index finds, in no order: reading them costs
+    # the same whether a word is in ten posts or in half of them. Only the post's own status
+    # is checked here; the topic's rules are applied to these few rows below.
+    found = scope.filtered(
+        scope.shown_posts(reader), category_slug=category_slug, author_username=author_username
     ).filter(search_vector=tsquery)
-    count = matching.order_by().values("pk")[: RESULT_CAP + 1].count()
+    visible = scope.searchable_by(reader)
+    if order == Order.NEWEST:
+        # Newest first is exact over every match: PostgreSQL walks the primary key backwards
+        # for common words and sorts the index's matches for rare ones.
+        candidates = visible.filter(pk__in=found.order_by().values("pk"))
+        count = candidates.order_by().values("pk")[: RESULT_CAP + 1].count()
+        rows = candidates.order_by("-pk")
+    else:
+        candidates = visible.filter(pk__in=found.order_by().values("pk")[: RESULT_CAP + 1])
+        count = candidates.count()
+        # Ranked among the matches read: all of them up to RESULT_CAP (beyond it the page
+        # says "more than 1,000" and a narrower search ranks every match).
+        rows = candidates.annotate(rank=SearchRank(F("search_vector"), tsquery)).order_by(
+            "-rank", "-pk"
+        )
     pages = results.page_count(count, per_page)
+    capped = min(count, RESULT_CAP)
     if count == 0 or page > pages:
         return SearchPage(
-            hits=[],
-            count=min(count, RESULT_CAP),
-            more_than_cap=count > RESULT_CAP,
-            page=page,
-            page_count=pages,
+            hits=[], count=capped, more_than_cap=count > RESULT_CAP, page=page, page_count=pages
         )
     start = (page - 1) * per_page
-    if order == Order.NEWEST:
-        rows = matching.order_by("-created_at", "-pk")
-    else:
-        newest = matching.order_by("-pk").values("pk")[:RESULT_CAP]
-        rows = (
-            Post.objects.filter(pk__in=newest)
-            .annotate(rank=SearchRank(F("search_vector"), tsquery))
-            .order_by("-rank", "-pk")
-        )
-    found = (
+    shown = (
         rows.select_related("topic", "topic__category", "author")
         .only(*results.HIT_FIELDS)
         .annotate(
@@ -109,14 +114,10 @@ def search_posts(
     )
     hits = [
         results.hit(post, title_marks=post.title_marks, snippet=post.snippet, reader=reader)
-        for post in found
+        for post in shown
     ]
     return SearchPage(
-        hits=hits,
-        count=min(count, RESULT_CAP),
-        more_than_cap=count > RESULT_CAP,
-        page=page,
-        page_count=pages,
+        hits=hits, count=capped, more_than_cap=count > RESULT_CAP, page=page, page_count=pages
     )
 
 
