@@ -2,7 +2,10 @@
 The PostgreSQL tests need DATABASE_URL=postgres://... (and fail, not skip, under
 REQUIRE_SERVICES=1); the SQLite ones run on the default database."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from forum import services
@@ -96,3 +99,12 @@ def test_sqlite_keeps_an_fts5_table_in_step_with_the_posts(member):
         assert cursor.fetchall() == [("Knitting", "Socks.")]
         cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'forum_post_fts'")
         assert "fts5" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_the_benchmark_seeder_fills_the_search_index(member):
+    call_command("seed_bench", topics=20, long_posts=5, members=3, stdout=StringIO())
+    found = search_posts(reader=member, query=parse_query("sponsor"))
+    # One bench body in eight mentions the sponsor; the seeder writes no post one by one.
+    assert found.count > 0
+    assert all("<mark>sponsor</mark>" in hit.snippet for hit in found.hits)
