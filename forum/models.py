@@ -79,7 +79,9 @@ class Topic(models.Model):
     revision = models.PositiveIntegerField(default=0)
     # The words that best say what the story is about (forum.search.words), written with its
     # title and opening post: "stories like yours" searches for them without reading the post.
-    search_words = models.CharField(max_length=300, blank=True, default="", editable=False)
+    search_words = models.CharField(
+        max_length=300, blank=True, default="", db_default="", editable=False
+    )
 
     objects = TopicQuerySet.as_manager()
 

@@ -43,7 +43,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="topic",
             name="search_words",
-            field=models.CharField(blank=True, default="", editable=False, max_length=300),
+            field=models.CharField(
+                blank=True, default="", db_default="", editable=False, max_length=300
+            ),
         ),
         migrations.RunPython(fill_and_index, drop_index),
     ]
