@@ -1,6 +1,7 @@
 """Search in headless Chromium: a member finds a published story by a word in its text from
 the header's search box, never another member's waiting or hidden post, and the pages pass
-axe at a desktop and a phone width (tests/e2e/pages.py)."""
+axe at a desktop and a phone width (tests/e2e/pages.py), the topic page with its "Stories
+like yours" too."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ def test_a_member_finds_a_published_story_and_never_a_waiting_or_hidden_one(live
     UserFactory(username="searching_owl", email="owl@example.test")
     writer = UserFactory(username="heron_writer")
     category = CategoryFactory(name="Small wins")
+    # Written first: a story's suggestions are worked out when it is written.
+    make_topic(
+        author=UserFactory(),
+        category=category,
+        title="Breathing by the water in the morning",
+        body="Slow breathing near the water every morning.",
+    )
     story = make_topic(
         author=writer,
         category=category,
@@ -60,4 +68,7 @@ def test_a_member_finds_a_published_story_and_never_a_waiting_or_hidden_one(live
     page.get_by_role("link", name="The first morning by the water").click()
     expect(page.get_by_role("heading", name="The first morning by the water")).to_be_visible()
     expect(page.get_by_text("my breathing slowed down")).to_be_visible()
+    suggestions = page.get_by_role("complementary", name="Stories like yours")
+    expect(suggestions.get_by_role("link", name="Breathing by the water")).to_be_visible()
+    check_layout(page, "a topic page with stories like yours")
     context.close()
