@@ -36,7 +36,10 @@ QUIET = "--json" in sys.argv
 # Measure again on the data set the last run seeded (to compare code changes quickly).
 MEASURE_ONLY = "--measure-only" in sys.argv
 
-# Most frequent first: a word's chance falls with its place in the list (see _BODY).
+# Most frequent first: a word's chance falls with its place in the list (see _BODY). The first
+# FUNCTION_WORDS are the everyday words of any sentence; the words after them, which say what a
+# story is about, are spread through a long tail of made-up words (TAIL_PER_WORD between each
+# two), as the words of real writing are spread through tens of thousands of rarer ones.
 _VOCABULARY_TEXT = """
 the and i to a my it was of in that me for but is with today so at on just not have this
 day feel time week help better work sleep night family friend talk walk morning felt again
@@ -58,7 +61,28 @@ housing shelter landlord neighbour street city village town country farm forest 
 lake ocean swim swimming cycling bike hike hiking climbing dancing laugh laughed cried crying
 tears smile hugs hug warm cold blanket bed couch window light dark candle lantern
 """
-VOCABULARY = _VOCABULARY_TEXT.split()
+FUNCTION_WORDS = 24
+TAIL_PER_WORD = 10
+_SYLLABLES = ["ka", "lo", "mi", "ren", "tu", "sa", "vel", "dor", "ni", "pa", "bri", "shu"]
+
+
+def _vocabulary() -> list[str]:
+    named = _VOCABULARY_TEXT.split()
+    tail = (
+        a + b + c + d
+        for a in _SYLLABLES
+        for b in _SYLLABLES
+        for c in _SYLLABLES
+        for d in ("", "n", "s", "l")
+    )
+    words = named[:FUNCTION_WORDS]
+    for word in named[FUNCTION_WORDS:]:
+        words.append(word)
+        words.extend(next(tail) for _ in range(TAIL_PER_WORD))
+    return words
+
+
+VOCABULARY = _vocabulary()
 
 QUERIES = [
     "sleep anxiety",
@@ -76,16 +100,16 @@ QUERIES = [
     "day help",
 ]
 
-# Chance of the k-th word ~ falls like u^2.2 (u uniform): a long tail, as in real writing.
+# Words are drawn as in Zipf's law: the k-th word's chance falls like 1/k (a log-uniform
+# draw), so a few words are in most posts and most words in few.
 # "+ 0 * w.k" ties the aggregate to its own subquery (with only outer columns in it,
 # PostgreSQL would aggregate over the outer query instead).
-_BODY = """
-(SELECT string_agg(v.words[1 + floor(power(random(), 2.2) * v.n)::int + 0 * w.k], ' ')
-   FROM generate_series(1, 25 + (g.i %% 40)) AS w(k))
+_DRAW = "v.words[least(v.n, floor(exp(random() * ln(v.n + 1)))::int) + 0 * w.k]"
+_BODY = f"""
+(SELECT string_agg({_DRAW}, ' ') FROM generate_series(1, 25 + (g.i %% 40)) AS w(k))
 """
-_TITLE = """
-(SELECT string_agg(v.words[1 + floor(power(random(), 1.6) * v.n)::int + 0 * w.k], ' ')
-   FROM generate_series(1, 3 + (g.i %% 5)) AS w(k))
+_TITLE = f"""
+(SELECT string_agg({_DRAW}, ' ') FROM generate_series(1, 3 + (g.i %% 5)) AS w(k))
 """
 
 

@@ -76,27 +76,25 @@ def search_posts(
     per_page: int,
 ) -> SearchPage:
     tsquery = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-    # The first RESULT_CAP + 1 matches the GIN index finds, in no order: reading them costs
-    # the same whether a word is in ten posts or in half of them. Only the post's own status
-    # is checked here; the topic's rules are applied to these few rows below.
+    # Only the post's own status is checked with the index; the topic's rules are applied
+    # to the few rows read (forum.search.scope).
     found = scope.filtered(
         scope.shown_posts(reader), category_slug=category_slug, author_username=author_username
     ).filter(search_vector=tsquery)
     visible = scope.searchable_by(reader)
     if order == Order.NEWEST:
-        # Newest first is exact over every match: PostgreSQL walks the primary key backwards
-        # for common words and sorts the index's matches for rare ones.
-        candidates = visible.filter(pk__in=found.order_by().values("pk"))
-        count = candidates.order_by().values("pk")[: RESULT_CAP + 1].count()
-        rows = candidates.order_by("-pk")
+        # Newest first over every match: PostgreSQL sorts the index's matches by id.
+        candidates = visible.filter(pk__in=found.order_by().values("pk")).order_by("-pk")
+        ids = list(candidates.values_list("pk", flat=True)[: RESULT_CAP + 1])
     else:
+        # The first RESULT_CAP + 1 matches the GIN index finds, in no order: reading them
+        # costs the same whether a word is in ten posts or in half of them. They are ranked
+        # here, all of them up to RESULT_CAP (beyond it the page says "more than 1,000").
         candidates = visible.filter(pk__in=found.order_by().values("pk")[: RESULT_CAP + 1])
-        count = candidates.count()
-        # Ranked among the matches read: all of them up to RESULT_CAP (beyond it the page
-        # says "more than 1,000" and a narrower search ranks every match).
-        rows = candidates.annotate(rank=SearchRank(F("search_vector"), tsquery)).order_by(
-            "-rank", "-pk"
-        )
+        ranked = candidates.annotate(rank=SearchRank(F("search_vector"), tsquery))
+        ids = [pk for pk, _ in ranked.order_by("-rank", "-pk").values_list("pk", "rank")]
+    # One read of the index answers both the count and the page: the ids are few.
+    count = len(ids)
     pages = results.page_count(count, per_page)
     capped = min(count, RESULT_CAP)
     if count == 0 or page > pages:
@@ -104,17 +102,20 @@ def search_posts(
             hits=[], count=capped, more_than_cap=count > RESULT_CAP, page=page, page_count=pages
         )
     start = (page - 1) * per_page
-    shown = (
-        rows.select_related("topic", "topic__category", "author")
+    page_ids = ids[start : start + per_page]
+    rows = {
+        post.pk: post
+        for post in Post.objects.filter(pk__in=page_ids)
+        .select_related("topic", "topic__category", "author")
         .only(*results.HIT_FIELDS)
         .annotate(
             title_marks=_headline("topic__title", tsquery, highlight_all=True),
             snippet=_headline(_clean_body(), tsquery, max_words=35, min_words=15),
-        )[start : start + per_page]
-    )
+        )
+    }
     hits = [
         results.hit(post, title_marks=post.title_marks, snippet=post.snippet, reader=reader)
-        for post in shown
+        for post in (rows[pk] for pk in page_ids if pk in rows)
     ]
     return SearchPage(
         hits=hits, count=capped, more_than_cap=count > RESULT_CAP, page=page, page_count=pages
