@@ -82,27 +82,33 @@ def search_posts(
         scope.shown_posts(reader), category_slug=category_slug, author_username=author_username
     ).filter(search_vector=tsquery)
     visible = scope.searchable_by(reader)
+    # The first RESULT_CAP + 1 matches the GIN index finds, in no order: reading them costs
+    # the same whether a word is in ten posts or in half of them.
+    first_found = visible.filter(pk__in=found.order_by().values("pk")[: RESULT_CAP + 1])
+    start = (page - 1) * per_page
     if order == Order.NEWEST:
-        # Newest first over every match: PostgreSQL sorts the index's matches by id.
-        candidates = visible.filter(pk__in=found.order_by().values("pk")).order_by("-pk")
-        ids = list(candidates.values_list("pk", flat=True)[: RESULT_CAP + 1])
+        count = first_found.count()
+        # Exact over every match, and only as many rows as the page needs: for a common
+        # word PostgreSQL walks the primary key backwards and stops at the page's last row,
+        # for a rare one it sorts the few matches.
+        newest = scope.filtered(
+            visible, category_slug=category_slug, author_username=author_username
+        ).filter(search_vector=tsquery)
+        newest = newest.order_by("-pk")
+        page_ids = list(newest.values_list("pk", flat=True)[start : start + per_page])
     else:
-        # The first RESULT_CAP + 1 matches the GIN index finds, in no order: reading them
-        # costs the same whether a word is in ten posts or in half of them. They are ranked
-        # here, all of them up to RESULT_CAP (beyond it the page says "more than 1,000").
-        candidates = visible.filter(pk__in=found.order_by().values("pk")[: RESULT_CAP + 1])
-        ranked = candidates.annotate(rank=SearchRank(F("search_vector"), tsquery))
+        # Ranked here, all of them up to RESULT_CAP (beyond it the page says "more than
+        # 1,000"); one read answers both the count and the page.
+        ranked = first_found.annotate(rank=SearchRank(F("search_vector"), tsquery))
         ids = [pk for pk, _ in ranked.order_by("-rank", "-pk").values_list("pk", "rank")]
-    # One read of the index answers both the count and the page: the ids are few.
-    count = len(ids)
+        count = len(ids)
+        page_ids = ids[start : start + per_page]
     pages = results.page_count(count, per_page)
     capped = min(count, RESULT_CAP)
     if count == 0 or page > pages:
         return SearchPage(
             hits=[], count=capped, more_than_cap=count > RESULT_CAP, page=page, page_count=pages
         )
-    start = (page - 1) * per_page
-    page_ids = ids[start : start + per_page]
     rows = {
         post.pk: post
         for post in Post.objects.filter(pk__in=page_ids)
