@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rate_limits
 from accounts.http import AuthenticatedRequest
@@ -339,6 +339,7 @@ def _search_url(request: HttpRequest, page: int) -> str:
 
 
 @login_required
+@require_GET
 def search_page(request: AuthenticatedRequest) -> HttpResponse:
     categories = page_reads.categories()
     form = SearchForm(request.GET, categories=categories)
