@@ -107,9 +107,11 @@ def rebuild_index() -> None:
 # "Stories like yours" is cached per topic revision and per version of the published set:
 # the version moves (after commit) whenever a topic stops being listed or its title changes,
 # so a hidden or removed story never lingers in another topic's suggestions. New stories
-# join the suggestions within RELATED_SECONDS.
+# join the suggestions within RELATED_SECONDS (EMPTY_RELATED_SECONDS where there were none).
 _LISTING_KEY = "forum:search:listing-version"
 RELATED_SECONDS = 60 * 60
+# A story with nothing like it yet (the first on its subject) is looked at again sooner.
+EMPTY_RELATED_SECONDS = 5 * 60
 
 
 def listing_version() -> int:
@@ -146,7 +148,7 @@ def refresh_related_stories(topic: Topic) -> list[RelatedStory]:
     """The cached suggestions for `topic` are worked out anew (services call this when the
     story's words change, so the author lands on a page whose suggestions are ready)."""
     found = related_stories(topic=topic)
-    cache.set(_related_key(topic), found, RELATED_SECONDS)
+    cache.set(_related_key(topic), found, RELATED_SECONDS if found else EMPTY_RELATED_SECONDS)
     return found
 
 

@@ -246,3 +246,13 @@ def test_rebuilding_the_index_finds_what_the_services_wrote(member):
     search.rebuild_index()
     assert found_ids(member, "heron") == [opening(topic).pk]
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+@pytest.mark.django_db
+def test_a_story_with_nothing_like_it_yet_is_looked_at_again_sooner(monkeypatch):
+    cache.clear()
+    monkeypatch.setattr(search, "EMPTY_RELATED_SECONDS", 0)  # expired at once
+    story = make_topic(title="Volunteering at the shelter", body="Volunteering helps.")
+    assert search.cached_related_stories(story) == []
+    later = make_topic(title="Volunteering again", body="Volunteering at the food bank.")
+    assert [r.topic_id for r in search.cached_related_stories(story)] == [later.pk]
