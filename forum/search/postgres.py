@@ -3,8 +3,7 @@ text B), a GIN index on it, websearch_to_tsquery, ts_rank and ts_headline.
 
 Cost is bounded whatever the forum's size: a search reads at most RESULT_CAP + 1 matches and
 ranks only those, so a common word costs about what a rare one does
-(docs/benchmarks.md has the numbers at a million posts). The topic's visibility rules
-(forum.querysets) are applied to those few candidates, never to every match.
+(docs/benchmarks.md has the numbers at a million posts).
 """
 
 from __future__ import annotations
@@ -76,33 +75,31 @@ def search_posts(
     per_page: int,
 ) -> SearchPage:
     tsquery = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-    # Only the post's own status is checked with the index; the topic's rules are applied
-    # to the few rows read (forum.search.scope).
-    found = scope.filtered(
-        scope.shown_posts(reader), category_slug=category_slug, author_username=author_username
+    matching = scope.filtered(
+        scope.searchable_by(reader), category_slug=category_slug, author_username=author_username
     ).filter(search_vector=tsquery)
-    visible = scope.searchable_by(reader)
-    # The first RESULT_CAP + 1 matches the GIN index finds, in no order: reading them costs
-    # the same whether a word is in ten posts or in half of them.
-    first_found = visible.filter(pk__in=found.order_by().values("pk")[: RESULT_CAP + 1])
     start = (page - 1) * per_page
     if order == Order.NEWEST:
-        count = first_found.count()
+        count = matching.order_by().values("pk")[: RESULT_CAP + 1].count()
         # Exact over every match, and only as many rows as the page needs: for a common
         # word PostgreSQL walks the primary key backwards and stops at the page's last row,
         # for a rare one it sorts the few matches.
-        newest = scope.filtered(
-            visible, category_slug=category_slug, author_username=author_username
-        ).filter(search_vector=tsquery)
-        newest = newest.order_by("-pk")
-        page_ids = list(newest.values_list("pk", flat=True)[start : start + per_page])
+        newest = matching.order_by("-pk").values_list("pk", flat=True)
+        page_ids = list(newest[start : start + per_page])
     else:
-        # Ranked here, all of them up to RESULT_CAP (beyond it the page says "more than
-        # 1,000"); one read answers both the count and the page.
-        ranked = first_found.annotate(rank=SearchRank(F("search_vector"), tsquery))
-        ids = [pk for pk, _ in ranked.order_by("-rank", "-pk").values_list("pk", "rank")]
-        count = len(ids)
-        page_ids = ids[start : start + per_page]
+        # The first RESULT_CAP + 1 matches the reader may see, in the order the GIN index
+        # finds them: reading them costs the same whether a word is in ten posts or in half
+        # of them (each one's topic is looked up by key). They are ranked here, all of them
+        # up to RESULT_CAP (beyond it the page says "more than 1,000"); this one read answers
+        # both the count and the page.
+        ranked = list(
+            matching.annotate(rank=SearchRank(F("search_vector"), tsquery))
+            .order_by()
+            .values_list("pk", "rank")[: RESULT_CAP + 1]
+        )
+        ranked.sort(key=lambda row: (-row[1], -row[0]))
+        count = len(ranked)
+        page_ids = [pk for pk, _ in ranked[start : start + per_page]]
     pages = results.page_count(count, per_page)
     capped = min(count, RESULT_CAP)
     if count == 0 or page > pages:

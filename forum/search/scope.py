@@ -22,12 +22,6 @@ def searchable_by(reader: User) -> PostQuerySet:
     return Post.objects.open_to(reader).filter(_shown(reader))
 
 
-def shown_posts(reader: User) -> PostQuerySet:
-    """Posts whose own status a search of `reader` may show, whatever their topic's: a first,
-    cheap cut that searchable_by must always follow."""
-    return Post.objects.filter(_shown(reader))
-
-
 def filtered(posts: PostQuerySet, *, category_slug: str, author_username: str) -> PostQuerySet:
     if category_slug:
         posts = posts.filter(topic__category__slug=category_slug)
