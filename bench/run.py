@@ -8,12 +8,15 @@ results section of docs/benchmarks.md. Exits 1 when a budget fails.
 BENCH_SCALE=large adds a fourth server: Lantern on a large data set (100,000 topics,
 1,000,000 posts, 50,000 members) in its own PostgreSQL database, measured page by page
 against Lantern on the small set in the same rounds. Spirit and the limit keep the small set.
+It also runs bench/search.py, which seeds a million posts of realistic words into
+<name>_search and reports search p99 for two-word queries as one more budget.
 
 Environment:
   DATABASE_URL        PostgreSQL for all three systems (databases <name>, <name>_spirit,
                       <name>_limit are created when missing); SQLite files otherwise.
   BENCH_SCALE         small (default) or large (needs DATABASE_URL on PostgreSQL; the
-                      database <name>_large is dropped and created afresh on every run)
+                      databases <name>_large and <name>_search are dropped and created
+                      afresh on every run)
   BENCH_DURATION      seconds of measured load per page and round (default 10)
   BENCH_WARMUP        seconds of warm-up load before each measurement (default 3)
   BENCH_CONNECTIONS   wrk connections (default 16)
@@ -580,6 +583,8 @@ def main() -> int:
     )
 
     report = build_report(systems, runs, queries, memory, before, after, micro)
+    if LARGE:
+        report["budgets"].append(search_budget())
     report["machine"] = machine()
     report["scale"] = SCALE
     report["seed_seconds"] = {
@@ -603,6 +608,23 @@ def main() -> int:
         return 1
     print("\nPASS: every budget is met.")
     return 0
+
+
+def search_budget() -> dict:
+    """Search p99 for two-word queries at a million posts (bench/search.py, in-process, on
+    its own database <name>_search seeded with realistic words)."""
+    log("search at 1,000,000 posts in-process (bench/search.py, seeds its own database)")
+    found = json.loads(
+        run([LANTERN_PY, BENCH / "search.py", "--json"], quiet=True).strip().splitlines()[-1]
+    )
+    return {
+        "name": f"search p99 <= {found['budget_p99_ms']:g} ms, two-word queries at "
+        f"{found['posts']:,} posts",
+        "passed": bool(found["passed"]),
+        "detail": f"p99 {found['relevance_p99_ms']} ms, p50 {found['relevance_p50_ms']} ms over "
+        f"{len(found['queries']) // 2} queries x {found['runs_per_query']} runs (newest first: "
+        f"p99 {found['newest_p99_ms']} ms; stories like yours: p99 {found['related_p99_ms']} ms)",
+    }
 
 
 def _mean(values: list[float]) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -79,6 +80,11 @@ class Topic(models.Model):
     # statuses, encouragement, title, lock), in the same transaction: cached pages are keyed
     # by it, so a change is a new key and nothing is ever invalidated.
     revision = models.PositiveIntegerField(default=0)
+    # The words that best say what the story is about (forum.search.words), written with its
+    # title and opening post: "stories like yours" searches for them without reading the post.
+    search_words = models.CharField(
+        max_length=300, blank=True, default="", db_default="", editable=False
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -138,6 +144,11 @@ class Post(models.Model):
     # only one post exist for it, even when both arrive at once. Null for posts written
     # without a form (fixtures, imports); nulls never collide.
     submission_token = models.UUIDField(null=True, blank=True, editable=False)
+    # What PostgreSQL searches (forum.search): the title, weighted A, on an opening post, and
+    # the text, weighted B. Written by forum.search.index_posts from the services that write
+    # text or titles; a GIN index made by migration 0010 (on PostgreSQL only) covers it.
+    # Unused on SQLite, which keeps an FTS5 table instead (migration 0011).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 
-from . import dispatch, rendering, screening
+from . import dispatch, rendering, screening, search
 from .models import (
     Category,
     Post,
@@ -130,6 +130,7 @@ def create_topic(
                 last_activity_at=now,
                 last_poster=author,
                 last_position=1,
+                search_words=search.story_words(title, body),
             )
             post = Post.objects.create(
                 topic=topic,
@@ -144,6 +145,9 @@ def create_topic(
             )
     except IntegrityError as error:
         return _already_submitted(author, submission_token, error).topic
+    search.index_posts([post.pk])
+    # Ready before the author lands on the topic (and before anyone else reads it).
+    search.refresh_related_stories(topic)
     if status == Status.PUBLISHED:
         Category.objects.filter(pk=category.pk).update(
             topic_count=F("topic_count") + 1,
@@ -194,6 +198,7 @@ def create_reply(
             )
     except IntegrityError as error:
         return _already_submitted(author, submission_token, error)
+    search.index_posts([post.pk])
     if status == Status.PUBLISHED:
         Topic.objects.filter(pk=locked.pk).update(
             last_position=position,
@@ -244,11 +249,20 @@ def edit_post(
         post.crisis_language = True
         post.save(update_fields=["crisis_language"])
         _request_review(post)
+    topic_changes: dict[str, Any] = {"revision": NEW_REVISION}
+    if post.is_opening_post:
+        topic_changes["search_words"] = search.story_words(new_title, body)
     if new_title != topic.title:
-        Topic.objects.filter(pk=topic.pk).update(title=new_title, revision=NEW_REVISION)
+        topic_changes["title"] = new_title
         Category.objects.filter(pk=topic.category_id).update(revision=NEW_REVISION)
-    else:
-        Topic.objects.filter(pk=topic.pk).update(revision=NEW_REVISION)
+        # Other topics' "stories like yours" show this title.
+        search.listing_changed_after_commit()
+    Topic.objects.filter(pk=topic.pk).update(**topic_changes)
+    # After the title is written: an opening post's search vector holds it.
+    search.index_posts([post.pk])
+    if post.is_opening_post:
+        topic.refresh_from_db(fields=["title", "search_words"])
+        search.refresh_related_stories(topic)
     post.refresh_from_db()
     return post
 
@@ -266,6 +280,10 @@ def delete_post(*, user: User, post: Post) -> Post:
     post.body = ""
     post.body_html = ""
     post.save(update_fields=["status", "body", "body_html"])
+    # The erased words leave the search index too, not only the page.
+    search.index_posts([post.pk])
+    if post.is_opening_post:
+        search.listing_changed_after_commit()
     dispatch.publish_after_commit(CLOSE_REVIEW_ITEMS_TASK, post.pk)
     topic_changes: dict[str, Any] = {"revision": NEW_REVISION}
     if was_published:
@@ -308,6 +326,8 @@ def set_post_status(*, post: Post, status: str) -> Post:
     if post.is_opening_post:
         # A topic is listed exactly while its opening post is published.
         topic_changes["status"] = status
+        # Searches filter by status as they run; cached suggestions need a new version.
+        search.listing_changed_after_commit()
         if delta:
             category_changes.update(
                 topic_count=F("topic_count") + delta, post_count=F("post_count") + delta

@@ -20,5 +20,6 @@ urlpatterns = [
     path("p/<int:pk>/history/", views.post_history, name="post_history"),
     path("p/<int:pk>/delete/", views.delete_post, name="delete_post"),
     path("p/<int:pk>/react/", views.react, name="react"),
+    path("search/", views.search_page, name="search"),
     path("", include("forum.notifications.urls")),
 ]

@@ -19,10 +19,20 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import rate_limits
 from accounts.http import AuthenticatedRequest
 
-from . import coaching, crisis_panel, page_reads, permissions, post_cards, refusals, services
+from . import (
+    coaching,
+    crisis_panel,
+    page_reads,
+    permissions,
+    post_cards,
+    refusals,
+    search,
+    services,
+)
 from .forms import EditPostForm, ReplyForm, TopicForm, start_from_story_template
 from .models import Category, Post, Topic
 from .pagination import page_from_request, redirect_to_page
+from .search.forms import SearchForm
 from .situation import words_for
 
 
@@ -183,6 +193,8 @@ def topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "has_encouragement_buttons": any(permissions.can_react(user, row) for row in rows),
             # On the author's own view for a day after posting crisis language (base.html).
             "crisis_panel": crisis_panel.panel_for(request.session, topic_id=topic.pk, author=user),
+            # Published stories only, so one cached list serves every reader (forum.search).
+            "related_stories": search.cached_related_stories(topic),
         },
     )
 
@@ -352,3 +364,53 @@ def react(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except services.ForumError as error:
         messages.error(request, str(error))
     return redirect(post)
+
+
+def _search_url(request: HttpRequest, page: int) -> str:
+    """This search again, at page `page`."""
+    params = request.GET.copy()
+    params["page"] = str(page)
+    return f"{request.path}?{params.urlencode()}"
+
+
+@login_required
+@require_GET
+def search_page(request: AuthenticatedRequest) -> HttpResponse:
+    categories = page_reads.categories()
+    form = SearchForm(request.GET, categories=categories)
+    form.is_valid()  # every field is optional; an unknown category or order is ignored
+    data = getattr(form, "cleaned_data", {})
+    asked = "q" in request.GET
+    parsed = search.parse_query(request.GET.get("q", ""))
+    context: dict[str, object] = {"form": form, "asked": asked, "problem": None, "results": None}
+    if isinstance(parsed, search.QueryProblem):
+        context["problem"] = parsed.value if asked else None
+        return render(request, "forum/search.html", context)
+    page = _search_page_number(request.GET.get("page"))
+    order = search.Order.NEWEST if data.get("order") == "newest" else search.Order.RELEVANCE
+    found = search.search_posts(
+        reader=request.user,
+        query=parsed,
+        category_slug=data.get("category", ""),
+        author_username=data.get("author", "").strip(),
+        order=order,
+        page=page,
+    )
+    if found.page > found.page_count:
+        return redirect(_search_url(request, found.page_count))
+    context.update(
+        results=found,
+        query=parsed.text,
+        filtered=bool(data.get("category") or data.get("author", "").strip()),
+        previous_url=_search_url(request, found.page - 1) if found.page > 1 else "",
+        next_url=_search_url(request, found.page + 1) if found.page < found.page_count else "",
+    )
+    return render(request, "forum/search.html", context)
+
+
+def _search_page_number(raw: str | None) -> int:
+    """The page asked for; anything that is not a page number means the first."""
+    try:
+        return max(1, int(raw or "1"))
+    except ValueError:
+        return 1

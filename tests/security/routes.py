@@ -143,6 +143,8 @@ ROUTES: dict[str, Route] = {
         Access.MEMBER, targets=("category",), methods=POST_ONLY, writes=True
     ),
     "forum:notifications": Route(Access.MEMBER),
+    # Searches only what the reader may see (tests/forum/test_search*.py); reading, never writing.
+    "forum:search": Route(Access.MEMBER, methods=GET_ONLY),
     "forum:notification_open": Route(
         Access.AUTHOR,
         targets=("notification",),

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 
+from forum import search
 from forum.management.bench_data import copy_load, orm_load
 from forum.management.bench_data.clearing import clear_data_set
 from forum.management.bench_data.counters import set_category_counters
@@ -99,6 +100,9 @@ class Command(BaseCommand):
                 self._step("members")
                 loaded = orm_load.load_topics(plan, categories, users)
                 self._step("bulk_create topics, posts, reactions")
+                # bulk_create writes no search index: SQLite's FTS5 table in one statement.
+                search.rebuild_index()
+                self._step("search index")
             set_category_counters()
             self._step("counters")
         self._step("commit")

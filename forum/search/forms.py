@@ -1,0 +1,33 @@
+"""The search page's form: every field optional, so what was typed always comes back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+
+from forum.models import Category
+
+from .types import MAX_QUERY_LENGTH, Order
+
+
+class SearchForm(forms.Form):
+    # No max_length here: a query that is too long is explained (forum.search.parse_query)
+    # and kept in the box, not cut.
+    q = forms.CharField(label="Search for", required=False, strip=False)
+    category = forms.ChoiceField(label="Category", required=False)
+    author = forms.CharField(label="Written by (username)", required=False, max_length=150)
+    order = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[(Order.RELEVANCE.value, "Best match first"), (Order.NEWEST.value, "Newest first")],
+    )
+
+    def __init__(self, *args: Any, categories: Iterable[Category] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "All categories"), *((c.slug, c.name) for c in categories)]
+        self.fields["category"].choices = choices  # type: ignore[attr-defined]
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "autocomplete": "off", "maxlength": str(MAX_QUERY_LENGTH * 2)}
+        )
