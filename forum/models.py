@@ -79,6 +79,9 @@ class Topic(models.Model):
     # statuses, encouragement, title, lock), in the same transaction: cached pages are keyed
     # by it, so a change is a new key and nothing is ever invalidated.
     revision = models.PositiveIntegerField(default=0)
+    # Mirrors the opening post's content warnings (forum.content_warnings), so lists can leave
+    # out topics a reader hides without reading posts.
+    warning_flags = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     objects = TopicQuerySet.as_manager()
 
@@ -138,6 +141,10 @@ class Post(models.Model):
     # only one post exist for it, even when both arrive at once. Null for posts written
     # without a form (fixtures, imports); nulls never collide.
     submission_token = models.UUIDField(null=True, blank=True, editable=False)
+    # Content warnings the author (or a moderator) chose: a bitmask of
+    # forum.content_warnings.ContentWarning, and a short plain-text note (escaped when shown).
+    warning_flags = models.PositiveSmallIntegerField(default=0, db_default=0)
+    warning_note = models.CharField(max_length=80, blank=True, default="", db_default="")
 
     objects = PostQuerySet.as_manager()
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import content_warning_views, views
 
 app_name = "forum"
 urlpatterns = [
@@ -20,5 +20,10 @@ urlpatterns = [
     path("p/<int:pk>/history/", views.post_history, name="post_history"),
     path("p/<int:pk>/delete/", views.delete_post, name="delete_post"),
     path("p/<int:pk>/react/", views.react, name="react"),
+    path(
+        "settings/content-warnings/",
+        content_warning_views.content_warning_settings,
+        name="content_warning_settings",
+    ),
     path("", include("forum.notifications.urls")),
 ]
