@@ -133,6 +133,9 @@ class PostCard:
     # folded behind them for this reader (their choice, forum.content_warnings).
     warning: str = ""
     folded: bool = False
+    # The URL name of the page where a moderator changes the post's warnings
+    # (settings.POST_WARNINGS_VIEW), or "".
+    warnings_view: str = ""
 
 
 def _notice(row: PostRow, viewer: User) -> str:
@@ -189,6 +192,9 @@ def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) ->
         else "",
         warning=content_warnings.describe(row.warning_flags, row.warning_note) if readable else "",
         folded=readable and content_warnings.folds_for(viewer, row.warning_flags, row.warning_note),
+        warnings_view=settings.POST_WARNINGS_VIEW
+        if readable and permissions.can_set_post_warnings(viewer, row)
+        else "",
     )
 
 
