@@ -215,7 +215,20 @@ def test_readers_with_different_choices_each_get_their_own_fold(client):
 def test_posts_without_warnings_carry_no_warning_markup(member_client):
     topic = make_topic(body="PLAINBODY")
     page = member_client.get(topic.get_absolute_url()).content.decode()
-    assert "content-warning" not in page.split("<main", 1)[1].split("reply", 1)[0]
+    assert "PLAINBODY" in page
+    assert 'class="content-warning' not in page and "Content warning:" not in page
+    # The reply box offers the warnings to the next author.
+    assert "<legend>Content warnings (optional)</legend>" in page
+
+
+def test_starting_from_the_story_template_keeps_the_ticked_warnings(member_client):
+    category = CategoryFactory()
+    url = reverse("forum:new_topic", kwargs={"slug": category.slug})
+    data = {"title": "Mine", "body": "", "warnings": [str(GRIEF)], "story_template": "1"}
+    page = member_client.post(url, data).content.decode()
+    assert "Where I was" in page
+    box = page.split(f'value="{GRIEF}"', 1)[1].split(">", 1)[0]
+    assert "checked" in box
 
 
 # --- lists -----------------------------------------------------------------------------------
