@@ -62,6 +62,10 @@ class User(AbstractUser):
     # Volunteers see stories still waiting for a first reply (community.first_replies) and a
     # daily count of them. Peer specialists and moderators see the list without volunteering.
     first_reply_volunteer = models.BooleanField(default=False, db_default=False)
+    # Content warnings (bitmasks of forum.content_warnings.ContentWarning): those this member
+    # shows unfolded, and those they hide from lists. Any other warning folds behind a tap.
+    content_warnings_shown = models.PositiveSmallIntegerField(default=0, db_default=0)
+    content_warnings_hidden = models.PositiveSmallIntegerField(default=0, db_default=0)
     # What the username and display name look like on screen (accounts.usernames.skeleton), so
     # a new name can be checked against every member's with one indexed query.
     username_skeleton = models.CharField(max_length=150, blank=True, db_index=True, editable=False)

@@ -421,6 +421,8 @@ class ModerationAction(models.TextChoices):
     AUTO_HIDE = "auto_hide", "Hidden automatically after reports"
     EXPIRE = "expire", "Sanction ended"
     CLOSE = "close", "Closed automatically"
+    # A moderator added or changed a post's content warnings (forum.content_warnings).
+    SET_WARNINGS = "set_warnings", "Change content warnings"
 
 
 class ModerationLog(models.Model):

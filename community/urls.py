@@ -79,3 +79,14 @@ urlpatterns += [
         name="first_reply_settings",
     ),
 ]
+
+# Moderators add or change a post's content warnings (community.content_warning_views).
+from . import content_warning_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "moderation/posts/<int:pk>/warnings/",
+        content_warning_views.post_warnings,
+        name="post_warnings",
+    ),
+]

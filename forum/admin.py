@@ -24,6 +24,8 @@ class TopicAdmin(admin.ModelAdmin):
     readonly_fields = [
         "status",
         "is_locked",
+        # Mirrors the opening post's content warnings (forum.services keeps it in step).
+        "warning_flags",
         "reply_count",
         "last_position",
         "last_activity_at",
@@ -59,6 +61,10 @@ class PostAdmin(admin.ModelAdmin):
         "metoo_count",
         "strength_count",
         "proud_count",
+        # Changed by the author, or by a moderator at /moderation/posts/<pk>/warnings/ (logged),
+        # which also keeps the topic's copy for lists in step.
+        "warning_flags",
+        "warning_note",
     ]
     inlines = [RevisionInline]
 

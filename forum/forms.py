@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from . import content_warnings
+from .content_warnings import NOTE_MAX, ContentWarning
 from .models import Delivery, NotificationKind
 
 TITLE_MIN, TITLE_MAX = 3, 150
@@ -115,20 +117,76 @@ def start_from_story_template(body: str) -> str:
     return STORY_TEMPLATE + body if body.strip() else STORY_TEMPLATE
 
 
-class TopicForm(forms.Form):
+class WarningNoteField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label="Anything else to mention (optional)",
+            required=False,
+            max_length=NOTE_MAX,
+            help_text=f"A few words, up to {NOTE_MAX} characters, shown before your post.",
+            error_messages={
+                "max_length": (
+                    f"The note can be up to {NOTE_MAX} characters (yours has %(show_value)d). "
+                    "Could you shorten it a little?"
+                )
+            },
+            **kwargs,
+        )
+        self.widget.attrs.pop("maxlength", None)
+
+    def validate(self, value):
+        super().validate(value)
+        _refuse_control_characters(value, "note")
+
+
+class ContentWarningFields(forms.Form):
+    """The warnings an author marks a post with; `warning_flags` in cleaned_data is the
+    bitmask forum.services stores."""
+
+    warnings = forms.TypedMultipleChoiceField(
+        label="Content warnings (optional)",
+        choices=[(str(value), label) for value, label in ContentWarning.choices],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Readers who prefer it will see your post folded behind these words.",
+    )
+    warning_note = WarningNoteField()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["warning_flags"] = content_warnings.flags_of(cleaned.get("warnings") or [])
+        cleaned["warning_note"] = (cleaned.get("warning_note") or "").strip()
+        return cleaned
+
+
+class TopicForm(ContentWarningFields):
     title = TitleField()
     body = BodyField()
     submission_token = SubmissionTokenField()
+    field_order = ["title", "body", "warnings", "warning_note", "submission_token"]
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(ContentWarningFields):
     body = BodyField(label="Your reply")
     submission_token = SubmissionTokenField()
+    field_order = ["body", "warnings", "warning_note", "submission_token"]
 
 
-class EditPostForm(forms.Form):
+class PostWarningsForm(ContentWarningFields):
+    """A moderator adds or changes a post's warnings; the log says why."""
+
+    explanation = forms.CharField(
+        label="Why (kept in the moderation log)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class EditPostForm(ContentWarningFields):
     title = TitleField(required=False)
     body = BodyField(label="Your post")
+    field_order = ["title", "body", "warnings", "warning_note"]
 
     def __init__(self, *args, with_title: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,3 +226,22 @@ class NotificationPreferenceForm(forms.Form):
             self.fields[value] = field
         # The excerpt choice reads best after the per-kind choices.
         self.order_fields([value for value, _ in kinds] + ["include_excerpt"])
+
+
+class ContentWarningChoiceForm(forms.Form):
+    """Per warning: show, fold behind a tap (the default), or hide from lists."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for value, label in ContentWarning.choices:
+            self.fields[f"warning_{value}"] = forms.ChoiceField(
+                label=label,
+                choices=content_warnings.Choice.choices,
+                initial=content_warnings.Choice.FOLD,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Please choose how to see posts with this warning."},
+            )
+
+    def choices(self) -> dict[int, str]:
+        """The reader's choice per warning bit, once valid."""
+        return {value: self.cleaned_data[f"warning_{value}"] for value in ContentWarning.values}

@@ -85,6 +85,9 @@ class Topic(models.Model):
     search_words = models.CharField(
         max_length=300, blank=True, default="", db_default="", editable=False
     )
+    # Mirrors the opening post's content warnings (forum.content_warnings), so lists can leave
+    # out topics a reader hides without reading posts.
+    warning_flags = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     objects = TopicQuerySet.as_manager()
 
@@ -149,6 +152,10 @@ class Post(models.Model):
     # text or titles; a GIN index made by migration 0010 (on PostgreSQL only) covers it.
     # Unused on SQLite, which keeps an FTS5 table instead (migration 0011).
     search_vector = SearchVectorField(null=True, editable=False)
+    # Content warnings the author (or a moderator) chose: a bitmask of
+    # forum.content_warnings.ContentWarning, and a short plain-text note (escaped when shown).
+    warning_flags = models.PositiveSmallIntegerField(default=0, db_default=0)
+    warning_note = models.CharField(max_length=80, blank=True, default="", db_default="")
 
     objects = PostQuerySet.as_manager()
 

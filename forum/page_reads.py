@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from accounts import profile_version
 from accounts.models import User
 
-from . import fragments, topic_rows
+from . import content_warnings, fragments, topic_rows
 from .models import Category, CategorySubscription, Post, Reaction, Topic, TopicSubscription
 from .notifications.models import TopicMute
 from .post_cards import AUTHOR_FIELDS, POST_ROW_FIELDS, PostRow
@@ -44,15 +44,43 @@ def categories() -> list[Category]:
     return list(Category.objects.all())
 
 
+@dataclass(frozen=True)
+class TopicListing:
+    rows: SafeString
+    # Topics of this list left out because their opening post carries a warning the reader
+    # hides from lists (forum.content_warnings); the page says how many.
+    left_out: int
+
+
+def _shown(topics: Iterable[Topic], hide: int) -> tuple[list[TopicRow], int]:
+    """The rows of `topics` a reader who hides the warnings in `hide` sees, and how many of
+    `topics` were left out. Filtered after the page's slice, so pages stay the ranges the
+    category's topic count promises and a list costs the same queries for everyone."""
+    rows, left_out = [], 0
+    for topic in topics:
+        if topic.warning_flags & hide:
+            left_out += 1
+        else:
+            rows.append(TopicRow.of(topic))
+    return rows, left_out
+
+
+def latest_listing(categories: Iterable[Category], *, reader: User | None) -> TopicListing:
+    """The home page's latest activity as `reader` sees it, read again only after a change
+    in some category; readers who hide the same warnings share it."""
+    revisions = tuple((c.pk, c.revision) for c in categories)
+    hide = content_warnings.hidden_mask(reader)
+
+    def build() -> TopicListing:
+        rows, left_out = _shown(_listed_rows()[:LATEST_COUNT], hide)
+        return TopicListing(rows=topic_rows.latest_rows(rows), left_out=left_out)
+
+    return fragments.remember(("latest", revisions, profile_version.current(), hide), build)
+
+
 def latest_rows(categories: Iterable[Category]) -> SafeString:
     """The home page's latest activity, read again only after a change in some category."""
-    revisions = tuple((c.pk, c.revision) for c in categories)
-
-    def build() -> SafeString:
-        topics = _listed_rows()[:LATEST_COUNT]
-        return topic_rows.latest_rows(TopicRow.of(topic) for topic in topics)
-
-    return fragments.remember(("latest", revisions, profile_version.current()), build)
+    return latest_listing(categories, reader=None).rows
 
 
 def category_by_slug(slug: str) -> Category | None:
@@ -65,6 +93,8 @@ def category_by_slug(slug: str) -> Category | None:
 class CategoryPage:
     rows: SafeString
     is_watched: bool
+    # Topics of this page left out for the reader's content warning choices.
+    left_out: int = 0
 
 
 def category_page(category: Category, *, page: int, reader: User) -> CategoryPage:
@@ -73,22 +103,24 @@ def category_page(category: Category, *, page: int, reader: User) -> CategoryPag
     per_page = settings.TOPICS_PER_PAGE
     start = (page - 1) * per_page
     version = profile_version.current()
+    hide = content_warnings.hidden_mask(reader)
 
-    def rows(_: list) -> SafeString:
+    def rows(_: list) -> TopicListing:
         topics = _listed_rows().filter(category=category)[start : start + per_page]
-        return topic_rows.category_rows(TopicRow.of(topic) for topic in topics)
+        shown, left_out = _shown(topics, hide)
+        return TopicListing(rows=topic_rows.category_rows(shown), left_out=left_out)
 
     def watching(_: list) -> bool:
         return CategorySubscription.objects.filter(category=category, user=reader).exists()
 
     revision = (category.pk, category.revision)
-    html, is_watched = fragments.remember_many(
+    listing, is_watched = fragments.remember_many(
         [
-            (("category", *revision, page, version), rows),
+            (("category", *revision, page, version, hide), rows),
             (("watching", *revision, reader.pk), watching),
         ]
     )
-    return CategoryPage(rows=html, is_watched=is_watched)
+    return CategoryPage(rows=listing.rows, is_watched=is_watched, left_out=listing.left_out)
 
 
 def topic_for(pk: int) -> Topic | None:

@@ -132,3 +132,8 @@ def can_check_in_with_author(user: User, post: PostFacts) -> bool:
 def can_follow_topic(user: User, topic: Topic) -> bool:
     """Members follow published topics they can read."""
     return user.is_authenticated and topic.status == Status.PUBLISHED
+
+
+def can_set_post_warnings(user: User, post: PostFacts) -> bool:
+    """Moderators may add or change the content warnings of any post still standing."""
+    return user.is_authenticated and user.acts_as_moderator and post.status != Status.DELETED

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User, badge_of
 
-from . import fragments, permissions
+from . import content_warnings, fragments, permissions
 from .models import Post, ReactionKind, Status, count_field
 from .situation import words_for
 
@@ -45,6 +45,9 @@ class PostRow:
     author_certified_by: str
     # Encouragement received, in ReactionKind order.
     counts: tuple[int, ...]
+    # Content warnings (forum.content_warnings): a bitmask and the author's note.
+    warning_flags: int = 0
+    warning_note: str = ""
 
     @classmethod
     def of(cls, post: Post) -> PostRow:
@@ -64,6 +67,8 @@ class PostRow:
             author_role=author.role,
             author_certified_by=author.certified_by,
             counts=tuple(post.encouragement_count(kind) for kind in ReactionKind.values),
+            warning_flags=post.warning_flags,
+            warning_note=post.warning_note,
         )
 
 
@@ -78,6 +83,8 @@ POST_ROW_FIELDS = (
     "body_html",
     "created_at",
     "edited_at",
+    "warning_flags",
+    "warning_note",
     *(count_field(kind) for kind in ReactionKind.values),
 )
 # The columns of a post's author that PostRow.of reads.
@@ -122,6 +129,13 @@ class PostCard:
     # The URL name of the page where the team checks in privately with the author
     # (settings.POST_CHECK_IN_VIEW), or "".
     check_in_view: str
+    # The content warning's words ("" for a post without one), and whether the body opens
+    # folded behind them for this reader (their choice, forum.content_warnings).
+    warning: str = ""
+    folded: bool = False
+    # The URL name of the page where a moderator changes the post's warnings
+    # (settings.POST_WARNINGS_VIEW), or "".
+    warnings_view: str = ""
 
 
 def _notice(row: PostRow, viewer: User) -> str:
@@ -176,6 +190,11 @@ def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) ->
         check_in_view=settings.POST_CHECK_IN_VIEW
         if readable and permissions.can_check_in_with_author(viewer, row)
         else "",
+        warning=content_warnings.describe(row.warning_flags, row.warning_note) if readable else "",
+        folded=readable and content_warnings.folds_for(viewer, row.warning_flags, row.warning_note),
+        warnings_view=settings.POST_WARNINGS_VIEW
+        if readable and permissions.can_set_post_warnings(viewer, row)
+        else "",
     )
 
 
@@ -186,18 +205,26 @@ def render_cards(cards: Iterable[PostCard]) -> list[SafeString]:
 
 def reader_situation(
     rows: list[PostRow], *, viewer: User, sent: frozenset[tuple[int, str]]
-) -> tuple[bool, bool, bool, tuple[int, ...], tuple[tuple[int, str], ...]]:
+) -> tuple[bool, bool, bool, tuple[int, ...], tuple[tuple[int, str], ...], tuple[int, ...]]:
     """Everything about `viewer` that card_for reads: whether they moderate, whether they are
-    a peer specialist, whether they are muted, which of the rows they wrote and what they
-    sent. Only tuples and plain values, so its repr (and the cache key made from it) is the
-    same in every process; a set's order is not."""
+    a peer specialist, whether they are muted, which of the rows they wrote, what they sent
+    and which warned rows open folded for them (only warned rows count, so readers' warning
+    choices split the cache only on pages that carry warnings). Only tuples and plain
+    values, so its repr (and the cache key made from it) is the same in every process; a
+    set's order is not."""
     wrote = tuple(row.pk for row in rows if row.author_id == viewer.pk)
+    folded = tuple(
+        row.pk
+        for row in rows
+        if content_warnings.folds_for(viewer, row.warning_flags, row.warning_note)
+    )
     return (
         viewer.acts_as_moderator,
         viewer.is_peer_specialist,
         viewer.is_muted(),
         wrote,
         tuple(sorted(sent)),
+        folded,
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 
-from . import dispatch, rendering, screening, search
+from . import content_warnings, dispatch, rendering, screening, search
 from .models import (
     Category,
     Post,
@@ -108,6 +108,8 @@ def create_topic(
     title: str,
     body: str,
     submission_token: UUID | None = None,
+    warning_flags: int = 0,
+    warning_note: str = "",
 ) -> Topic:
     """A new topic exists in `category` with `body` as its opening post: published, or
     waiting for a moderator (a new member's first posts); counters count it once published.
@@ -131,6 +133,7 @@ def create_topic(
                 last_poster=author,
                 last_position=1,
                 search_words=search.story_words(title, body),
+                warning_flags=warning_flags,
             )
             post = Post.objects.create(
                 topic=topic,
@@ -142,6 +145,8 @@ def create_topic(
                 crisis_language=screening.is_crisis_language(f"{title}\n{body}"),
                 created_at=now,
                 submission_token=submission_token,
+                warning_flags=warning_flags,
+                warning_note=warning_note.strip(),
             )
     except IntegrityError as error:
         return _already_submitted(author, submission_token, error).topic
@@ -164,7 +169,13 @@ def create_topic(
 
 @transaction.atomic
 def create_reply(
-    *, author: User, topic: Topic, body: str, submission_token: UUID | None = None
+    *,
+    author: User,
+    topic: Topic,
+    body: str,
+    submission_token: UUID | None = None,
+    warning_flags: int = 0,
+    warning_note: str = "",
 ) -> Post:
     """A new reply is the last post of `topic`: published and counted, or waiting for a
     moderator (a new member's first posts) and counted only once approved. The same
@@ -195,6 +206,8 @@ def create_reply(
                 crisis_language=screening.is_crisis_language(body),
                 created_at=now,
                 submission_token=submission_token,
+                warning_flags=warning_flags,
+                warning_note=warning_note.strip(),
             )
     except IntegrityError as error:
         return _already_submitted(author, submission_token, error)
@@ -223,14 +236,28 @@ def create_reply(
 
 @transaction.atomic
 def edit_post(
-    *, editor: User, post: Post, body: str, title: str | None = None, reason: str = ""
+    *,
+    editor: User,
+    post: Post,
+    body: str,
+    title: str | None = None,
+    reason: str = "",
+    warning_flags: int | None = None,
+    warning_note: str | None = None,
 ) -> Post:
-    """`post` shows `body` (and the topic `title`, for an opening post); the old text is kept."""
+    """`post` shows `body` (and the topic `title`, for an opening post) with the given content
+    warnings (unchanged when None); the old text is kept."""
     post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
     if post.status == Status.DELETED:
         raise ForumError("This post was removed, so it can't be edited.")
     topic = post.topic
     new_title = title.strip() if (title is not None and post.is_opening_post) else topic.title
+    if warning_flags is not None or warning_note is not None:
+        _set_warnings(
+            post=post,
+            flags=post.warning_flags if warning_flags is None else warning_flags,
+            note=post.warning_note if warning_note is None else warning_note,
+        )
     if body == post.body and new_title == topic.title:
         return post
     PostRevision.objects.create(
@@ -265,6 +292,33 @@ def edit_post(
         search.refresh_related_stories(topic)
     post.refresh_from_db()
     return post
+
+
+def _set_warnings(*, post: Post, flags: int, note: str) -> bool:
+    """`post` (locked by the caller) carries `flags` and `note`; its pages, and for an opening
+    post its topic's lists, are new keys. Returns whether anything changed."""
+    note = note.strip()
+    if flags == post.warning_flags and note == post.warning_note:
+        return False
+    post.warning_flags = flags
+    post.warning_note = note
+    post.save(update_fields=["warning_flags", "warning_note"])
+    if post.is_opening_post:
+        Topic.objects.filter(pk=post.topic_id).update(warning_flags=flags, revision=NEW_REVISION)
+        # Lists leave out topics some readers hide, so they are keyed by the category.
+        Category.objects.filter(pk=post.topic.category_id).update(revision=NEW_REVISION)
+    else:
+        Topic.objects.filter(pk=post.topic_id).update(revision=NEW_REVISION)
+    return True
+
+
+@transaction.atomic
+def set_post_warnings(*, post: Post, warning_flags: int, warning_note: str) -> bool:
+    """`post` carries exactly these content warnings; returns whether they changed."""
+    post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+    if post.status == Status.DELETED:
+        raise ForumError("This post was removed, so it has no warnings to change.")
+    return _set_warnings(post=post, flags=warning_flags, note=warning_note)
 
 
 @transaction.atomic
@@ -377,3 +431,17 @@ def set_reaction(*, user: User, post: Post, kind: str, on: bool) -> bool:
         # Already sent (a double click or a second tab): at most one of each kind.
         return False
     return True
+
+
+def set_content_warning_choices(*, user: User, choices: dict[int, str]) -> User:
+    """`user` sees posts carrying each warning as `choices` says (show, fold or hide from
+    lists; any warning left out folds). Pages are keyed by these choices, so nothing cached
+    needs to change."""
+    shown = sum(bit for bit, choice in choices.items() if choice == content_warnings.Choice.SHOW)
+    hidden = sum(bit for bit, choice in choices.items() if choice == content_warnings.Choice.HIDE)
+    User.objects.filter(pk=user.pk).update(
+        content_warnings_shown=shown, content_warnings_hidden=hidden
+    )
+    user.content_warnings_shown = shown
+    user.content_warnings_hidden = hidden
+    return user

@@ -36,6 +36,8 @@ TOPIC_ROW_FIELDS = (
     "category__id",
     "category__slug",
     "category__name",
+    # Lists leave out topics a reader hides (forum.content_warnings); rows never show it.
+    "warning_flags",
 )
 
 

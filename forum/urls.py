@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import content_warning_views, views
 
 app_name = "forum"
 urlpatterns = [
@@ -21,5 +21,10 @@ urlpatterns = [
     path("p/<int:pk>/delete/", views.delete_post, name="delete_post"),
     path("p/<int:pk>/react/", views.react, name="react"),
     path("search/", views.search_page, name="search"),
+    path(
+        "settings/content-warnings/",
+        content_warning_views.content_warning_settings,
+        name="content_warning_settings",
+    ),
     path("", include("forum.notifications.urls")),
 ]

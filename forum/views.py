@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rate_limits
@@ -21,6 +21,7 @@ from accounts.http import AuthenticatedRequest
 
 from . import (
     coaching,
+    content_warnings,
     crisis_panel,
     page_reads,
     permissions,
@@ -40,10 +41,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "landing.html")
     categories = page_reads.categories()
+    latest = page_reads.latest_listing(categories, reader=request.user)
     return render(
         request,
         "forum/home.html",
-        {"categories": categories, "latest_rows": page_reads.latest_rows(categories)},
+        {"categories": categories, "latest_rows": latest.rows, "left_out": latest.left_out},
     )
 
 
@@ -65,6 +67,7 @@ def category(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "category": cat,
             "topic_rows": listing.rows,
             "is_watched": listing.is_watched,
+            "left_out": listing.left_out,
             "page": page,
             "can_start_topic": permissions.can_start_topic_in(request.user, cat),
         },
@@ -113,6 +116,8 @@ def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 "title": request.POST.get("title", ""),
                 "body": start_from_story_template(request.POST.get("body", "")),
                 "submission_token": request.POST.get("submission_token") or uuid.uuid4(),
+                "warnings": request.POST.getlist("warnings"),
+                "warning_note": request.POST.get("warning_note", ""),
             }
         )
         return render(request, "forum/topic_form.html", {"category": cat, "form": form})
@@ -138,6 +143,8 @@ def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
             submission_token=token,
+            warning_flags=form.cleaned_data["warning_flags"],
+            warning_note=form.cleaned_data["warning_note"],
         )
         _after_posting(request, topic.posts.get(position=1))
         return redirect(topic)
@@ -147,7 +154,11 @@ def new_topic(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 
 def _render_blank_reply_field() -> SafeString:
-    return render_to_string("components/field.html", {"field": ReplyForm()["body"]})
+    form = ReplyForm()
+    body = render_to_string("components/field.html", {"field": form["body"]})
+    warnings = render_to_string("forum/_warning_fields.html", {"form": form})
+    # Both were rendered (and escaped) by their templates.
+    return mark_safe(body + warnings)  # noqa: S308
 
 
 # The reply box on a topic's last page is the same for every reader and depends only on code
@@ -193,8 +204,13 @@ def topic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "has_encouragement_buttons": any(permissions.can_react(user, row) for row in rows),
             # On the author's own view for a day after posting crisis language (base.html).
             "crisis_panel": crisis_panel.panel_for(request.session, topic_id=topic.pk, author=user),
-            # Published stories only, so one cached list serves every reader (forum.search).
-            "related_stories": search.cached_related_stories(topic),
+            # Published stories only, so one cached list serves every reader (forum.search); the
+            # stories whose warnings this reader hides from lists are left out of it here.
+            "related_stories": [
+                story
+                for story in search.cached_related_stories(topic)
+                if not content_warnings.is_hidden_from_lists(user, story.warning_flags)
+            ],
         },
     )
 
@@ -239,6 +255,8 @@ def reply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     topic=topic,
                     body=form.cleaned_data["body"],
                     submission_token=token,
+                    warning_flags=form.cleaned_data["warning_flags"],
+                    warning_note=form.cleaned_data["warning_note"],
                 )
             except services.ForumError as error:
                 form.add_error(None, str(error))
@@ -287,7 +305,12 @@ def edit_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return refusals.muted(request, request.user, back=_position(post))
     if not permissions.can_edit_post(request.user, post):
         raise PermissionDenied("You can only edit your own posts.")
-    initial = {"body": post.body, "title": post.topic.title}
+    initial = {
+        "body": post.body,
+        "title": post.topic.title,
+        "warnings": content_warnings.values_of(post.warning_flags),
+        "warning_note": post.warning_note,
+    }
     form = EditPostForm(request.POST or None, initial=initial, with_title=post.is_opening_post)
     preview = _preview(request, form)
     status = 200
@@ -303,6 +326,8 @@ def edit_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     post=post,
                     body=form.cleaned_data["body"],
                     title=form.cleaned_data.get("title"),
+                    warning_flags=form.cleaned_data["warning_flags"],
+                    warning_note=form.cleaned_data["warning_note"],
                 )
             except services.ForumError as error:
                 form.add_error(None, str(error))

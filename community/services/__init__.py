@@ -71,3 +71,6 @@ __all__ += [
     "decline_peer_credential",
     "remind_and_expire_peer_credentials",
 ]
+from .content_warnings import set_post_warnings  # noqa: E402
+
+__all__ += ["set_post_warnings"]

@@ -39,6 +39,10 @@ AUTHOR_OUTCOMES: dict[str, str] = {
     ModerationAction.MUTE: "A moderator has paused your posting for a while. You can still read.",
     ModerationAction.SUSPEND: "A moderator has paused your account for a while.",
     ModerationAction.LIFT: "A moderator has lifted the pause on your account.",
+    ModerationAction.SET_WARNINGS: (
+        "A moderator has changed the content warnings on {post}, so readers who prefer it "
+        "see it folded. You can change them when you edit the post."
+    ),
 }
 # Approving a post that spoke of crisis: nothing was wrong, and help stays one tap away.
 APPROVED_CRISIS_OUTCOME = (
@@ -55,6 +59,7 @@ DECISION_HEADINGS: dict[str, str] = {
 }
 # Good news needs no way to contest it, and names no guideline: nothing was wrong.
 NOT_CONTESTED = (
+    ModerationAction.SET_WARNINGS,
     ModerationAction.APPROVE,
     ModerationAction.KEEP,
     ModerationAction.UNLOCK,

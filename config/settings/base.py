@@ -372,6 +372,8 @@ TOPICS_PER_PAGE = 25
 POST_REPORT_VIEW = "community:report_post"
 # The page where a moderator or peer specialist checks in privately with a post's author.
 POST_CHECK_IN_VIEW = "community:check_in"
+# The page where a moderator adds or changes a post's content warnings (logged).
+POST_WARNINGS_VIEW = "community:post_warnings"
 # A paused (suspended) member is signed out, so they cannot reach the review pages: the page
 # that tells them about the pause links the guidelines (community, wired here like the report
 # page) and names the moderators' mailbox for asking for a review.

@@ -142,7 +142,9 @@ def _excerpts(rows: list[EmailOutbox], recipient: User) -> list[str]:
     found = []
     for row in rows:
         post = row.notification.post
-        if row.kind in POST_KINDS and post is not None and post.body:
+        # A post with a content warning never reaches an inbox, even as an excerpt.
+        warned = post is not None and (post.warning_flags or post.warning_note)
+        if row.kind in POST_KINDS and post is not None and post.body and not warned:
             found.append(rendering.excerpt(post.body, length=EXCERPT_LENGTH))
         if len(found) >= MAX_EXCERPTS:
             break

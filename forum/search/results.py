@@ -23,7 +23,14 @@ HIT_FIELDS = (
     "author__username",
     "author__display_name",
 )
-RELATED_FIELDS = ("id", "topic_id", "topic__title", "topic__reply_count", "topic__category__name")
+RELATED_FIELDS = (
+    "id",
+    "topic_id",
+    "topic__title",
+    "topic__reply_count",
+    "topic__warning_flags",
+    "topic__category__name",
+)
 
 
 def page_count(count: int, per_page: int) -> int:
@@ -51,4 +58,5 @@ def related(post: Post) -> RelatedStory:
         title=post.topic.title,
         category_name=post.topic.category.name,
         reply_count=post.topic.reply_count,
+        warning_flags=post.topic.warning_flags,
     )

@@ -106,3 +106,6 @@ class RelatedStory:
     title: str
     category_name: str
     reply_count: int
+    # The story's content warnings (forum.content_warnings): the one cached list is filtered
+    # per reader by what they hide from lists.
+    warning_flags: int = 0

@@ -194,3 +194,29 @@ def test_uncached_suggestions_cost_one_query_and_cached_ones_none(member_client)
     assert not [
         q for q in warm.captured_queries if "fts" in q["sql"] or "search_vector" in q["sql"]
     ]
+
+
+@pytest.mark.django_db
+def test_stories_like_yours_leave_out_what_the_reader_hides_from_lists(client):
+    from django.core.cache import cache
+
+    from forum.content_warnings import Choice, ContentWarning
+
+    cache.clear()
+    warned = services.create_topic(
+        author=UserFactory(),
+        category=CategoryFactory(),
+        title="Sleepless and low",
+        body="Sleepless nights, darker thoughts.",
+        warning_flags=ContentWarning.SUICIDE_SELF_HARM,
+    )
+    story = make_topic(title="Nights without sleep", body="Sleepless nights and worry.")
+    hides = UserFactory()
+    services.set_content_warning_choices(
+        user=hides, choices={ContentWarning.SUICIDE_SELF_HARM: Choice.HIDE}
+    )
+    client.force_login(hides)
+    assert "Sleepless and low" not in client.get(story.get_absolute_url()).content.decode()
+    client.force_login(UserFactory())
+    assert "Sleepless and low" in client.get(story.get_absolute_url()).content.decode()
+    assert warned.pk

@@ -161,6 +161,7 @@ ROUTES: dict[str, Route] = {
     ),
     "forum:notifications_read_all": Route(Access.MEMBER, methods=POST_ONLY, writes=True),
     "forum:notification_preferences": Route(Access.MEMBER, writes=True),
+    "forum:content_warning_settings": Route(Access.MEMBER, writes=True),
     # The one-click POST answers with the page that says it is done (RFC 8058 clients).
     "forum:unsubscribe": Route(
         Access.TOKEN,
@@ -225,6 +226,10 @@ ROUTES: dict[str, Route] = {
     ),
     "community:edit_post": Route(
         Access.MODERATOR, targets=("item",), writes=True, allow=Allow.MODERATOR
+    ),
+    # Adding or changing a post's content warnings (logged), on any post a moderator sees.
+    "community:post_warnings": Route(
+        Access.MODERATOR, targets=POSTS, writes=True, allow=Allow.MODERATOR
     ),
     "community:lift_sanction": Route(
         Access.MODERATOR,

@@ -44,6 +44,7 @@ from community.models import (
     Sanction,
     SanctionKind,
 )
+from forum.content_warnings import ContentWarning
 from forum.models import (
     Delivery,
     EmailOutbox,
@@ -343,6 +344,10 @@ def post_data(route_key: str, world: World, actor: User | None) -> dict[str, Any
             **{kind.value: Delivery.NEVER for kind in NotificationKind},
             "include_excerpt": "",
         },
+        "forum:content_warning_settings": {
+            **{f"warning_{value}": "hide" for value in ContentWarning.values},
+        },
+        "community:post_warnings": {"warnings": [str(ContentWarning.GRIEF_LOSS)]},
     }
     return data.get(route_key, {})
 

@@ -397,3 +397,18 @@ def test_message_ids_are_keyed_and_name_the_site(settings):
     assert one != stable_message_id(kind="account-mail", ids=[7, 12])
     settings.SECRET_KEY = "another key entirely, as on another site"
     assert one != stable_message_id(kind="outbox", ids=[7, 12])
+
+
+def test_no_excerpt_of_a_warned_post_even_when_opted_in(run_on_commit, set_pref):
+    author = UserFactory()
+    set_pref(author, include_excerpt=True)
+    topic = run_on_commit(make_topic, author=author)
+    run_on_commit(
+        services.create_reply,
+        author=UserFactory(),
+        topic=topic,
+        body="WARNEDEXCERPT about that night",
+        warning_flags=1,
+    )
+    assert len(mail.outbox) == 1
+    assert "WARNEDEXCERPT" not in mail.outbox[0].body
