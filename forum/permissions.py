@@ -132,3 +132,8 @@ def can_check_in_with_author(user: User, post: PostFacts) -> bool:
 def can_follow_topic(user: User, topic: Topic) -> bool:
     """Members follow published topics they can read."""
     return user.is_authenticated and topic.status == Status.PUBLISHED
+
+
+def can_share_milestone(user: User) -> bool:
+    """Members who may start topics may share a milestone (it starts a topic)."""
+    return can_start_topic(user)

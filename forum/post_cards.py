@@ -45,10 +45,17 @@ class PostRow:
     author_certified_by: str
     # Encouragement received, in ReactionKind order.
     counts: tuple[int, ...]
+    # The milestone card the post carries (forum.milestones): its label ("" for none) and its
+    # days when shared from a counter.
+    milestone_label: str = ""
+    milestone_days: int | None = None
 
     @classmethod
     def of(cls, post: Post) -> PostRow:
         author = post.author
+        # Read with the post (select_related): a post without a milestone raises, and costs
+        # no query.
+        milestone = getattr(post, "milestone", None)
         return cls(
             pk=post.pk,
             topic_id=post.topic_id,
@@ -64,6 +71,8 @@ class PostRow:
             author_role=author.role,
             author_certified_by=author.certified_by,
             counts=tuple(post.encouragement_count(kind) for kind in ReactionKind.values),
+            milestone_label=milestone.label if milestone is not None else "",
+            milestone_days=milestone.days if milestone is not None else None,
         )
 
 
@@ -80,6 +89,8 @@ POST_ROW_FIELDS = (
     "edited_at",
     *(count_field(kind) for kind in ReactionKind.values),
 )
+# The columns of a post's milestone card, read in the same query (a LEFT JOIN).
+MILESTONE_FIELDS = ("milestone__label", "milestone__days")
 # The columns of a post's author that PostRow.of reads.
 AUTHOR_FIELDS = ("id", "username", "display_name", "role", "certified_by")
 
@@ -122,6 +133,9 @@ class PostCard:
     # The URL name of the page where the team checks in privately with the author
     # (settings.POST_CHECK_IN_VIEW), or "".
     check_in_view: str
+    # The milestone card (forum.milestones), "" / None for none or where the post is not shown.
+    milestone_label: str = ""
+    milestone_days: int | None = None
 
 
 def _notice(row: PostRow, viewer: User) -> str:
@@ -176,6 +190,8 @@ def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) ->
         check_in_view=settings.POST_CHECK_IN_VIEW
         if readable and permissions.can_check_in_with_author(viewer, row)
         else "",
+        milestone_label=row.milestone_label if readable else "",
+        milestone_days=row.milestone_days if readable else None,
     )
 
 
