@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection
@@ -244,3 +245,13 @@ def test_topic_page_with_milestone_posts_keeps_its_query_count(settings):
         page = client.get(shared.topic.get_absolute_url()).content.decode()
     assert 'class="milestone-card"' in page
     assert len(ctx) <= BUDGET, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_counters_are_not_in_the_admin(counter):
+    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    assert not admin.site.is_registered(MilestoneCounter)
+    assert client.get("/admin/forum/milestonecounter/").status_code == 404
+    for name in ("admin:accounts_user_change", "admin:accounts_user_delete"):
+        page = client.get(reverse(name, args=[counter.owner.pk]))
+        assert page.status_code == 200
+        assert LABEL not in page.content.decode()
