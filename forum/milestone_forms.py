@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -71,3 +72,9 @@ class ShareMilestoneForm(forms.Form):
     title = TitleField()
     body = BodyField(label="A few words for the community")
     submission_token = SubmissionTokenField()
+
+    def __init__(self, *args: Any, in_topic: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A reply has no title of its own.
+        if in_topic:
+            del self.fields["title"]

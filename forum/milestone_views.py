@@ -11,6 +11,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import rate_limits
 from accounts.http import AuthenticatedRequest
 
-from . import milestones, permissions, refusals
+from . import milestones, permissions, refusals, services
 from .milestone_forms import CounterForm, ShareMilestoneForm
-from .models import MilestoneCounter, Post
+from .models import MilestoneCounter, Post, Topic
 from .views import _after_posting
 
 ADDED = "Your counter is started. Only you can see it."
@@ -95,6 +96,20 @@ def delete_counter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "forum/milestones/delete.html", {"counter": counter})
 
 
+def _topic_to_share_in(request: AuthenticatedRequest) -> Topic | None:
+    """The topic named by `?topic=` (a reply there), or None (a new topic). One the member may
+    not open answers 404; one closed to their replies, 403, as the reply page does."""
+    raw = request.GET.get("topic")
+    if raw is None:
+        return None
+    topic = Topic.objects.visible_to(request.user).filter(pk=raw if raw.isdigit() else 0).first()
+    if topic is None:
+        raise Http404("No such topic.")
+    if not permissions.can_reply(request.user, topic):
+        raise PermissionDenied("You can't reply to this topic right now.")
+    return topic
+
+
 def _share(request: AuthenticatedRequest, counter: MilestoneCounter | None) -> HttpResponse:
     if not permissions.can_share_milestone(request.user):
         return refusals.muted(
@@ -103,38 +118,43 @@ def _share(request: AuthenticatedRequest, counter: MilestoneCounter | None) -> H
             back=reverse("forum:milestones"),
             back_label="Back to my milestones",
         )
+    topic = _topic_to_share_in(request)
     days = milestones.days_since(counter.started_on) if counter is not None else None
+    initial: dict[str, object] = {"submission_token": uuid.uuid4()}
     if counter is not None:
         suggested = f"{days} day{'' if days == 1 else 's'}"
-        initial = {"label": suggested, "title": suggested, "submission_token": uuid.uuid4()}
-    else:
-        initial = {"submission_token": uuid.uuid4()}
-    form = ShareMilestoneForm(request.POST or None, initial=initial)
+        initial.update(label=suggested, title=suggested)
+    form = ShareMilestoneForm(request.POST or None, initial=initial, in_topic=topic is not None)
     status = 200
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["submission_token"]
         earlier = Post.objects.submitted_by(request.user, token).first()
         if earlier is not None:
             return redirect(earlier)
-        refusal = rate_limits.consume(request, action="topic")
+        refusal = rate_limits.consume(request, action="topic" if topic is None else "reply")
         if refusal is not None:
             form.add_error(None, refusal.message)
             status = refusals.TOO_MANY
         else:
-            post = milestones.share_milestone(
-                author=request.user,
-                label=form.cleaned_data["label"],
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                counter=counter,
-                submission_token=token,
-            )
-            _after_posting(request, post)
-            return redirect(post)
+            try:
+                post = milestones.share_milestone(
+                    author=request.user,
+                    label=form.cleaned_data["label"],
+                    title=form.cleaned_data.get("title", ""),
+                    body=form.cleaned_data["body"],
+                    topic=topic,
+                    counter=counter,
+                    submission_token=token,
+                )
+            except services.ForumError as error:
+                form.add_error(None, str(error))
+            else:
+                _after_posting(request, post)
+                return redirect(post)
     return render(
         request,
         "forum/milestones/share.html",
-        {"form": form, "counter": counter, "days": days},
+        {"form": form, "counter": counter, "days": days, "topic": topic},
         status=status,
     )
 

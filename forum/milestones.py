@@ -20,7 +20,15 @@ from django.utils import timezone
 from accounts.models import User
 
 from . import services
-from .models import Category, Milestone, MilestoneCounter, MilestoneKind, Post, Reaction
+from .models import (
+    Category,
+    Milestone,
+    MilestoneCounter,
+    MilestoneKind,
+    Post,
+    Reaction,
+    Topic,
+)
 from .post_cards import AUTHOR_FIELDS, POST_ROW_FIELDS, PostCard, PostRow, card_for
 
 RESET_NOTE = "Starting again is part of many recovery stories. Your counter starts from today."
@@ -69,23 +77,30 @@ def share_milestone(
     *,
     author: User,
     label: str,
-    title: str,
     body: str,
+    title: str = "",
+    topic: Topic | None = None,
     counter: MilestoneCounter | None = None,
     submission_token: UUID | None = None,
 ) -> Post:
-    """A new topic in the milestones category opens with `body` and a milestone card for
-    `label` (with the counter's days today, when shared from `counter`), written by
-    forum.services.create_topic (so it may wait for a moderator like any first post). The
-    same `submission_token` again returns that post and changes nothing."""
-    topic = services.create_topic(
-        author=author,
-        category=milestones_category(),
-        title=title,
-        body=body,
-        submission_token=submission_token,
-    )
-    post = topic.posts.get(position=1)
+    """`body` is posted with a milestone card for `label` (with the counter's days today, when
+    shared from `counter`): as a reply in `topic`, or else as a new topic titled `title` in the
+    milestones category. Written by forum.services (so it may wait for a moderator like any
+    post, and a closed topic refuses it with ForumError). The same `submission_token` again
+    returns that post and changes nothing."""
+    if topic is not None:
+        post = services.create_reply(
+            author=author, topic=topic, body=body, submission_token=submission_token
+        )
+    else:
+        opened = services.create_topic(
+            author=author,
+            category=milestones_category(),
+            title=title,
+            body=body,
+            submission_token=submission_token,
+        )
+        post = opened.posts.get(position=1)
     if not Milestone.objects.filter(post=post).exists():
         Milestone.objects.create(
             post=post,
@@ -102,10 +117,9 @@ def share_milestone(
 @dataclass(frozen=True)
 class SmallWin:
     """One milestone of the stream, as `viewer` sees it: the post's card (forum.post_cards,
-    with the milestone, author and encouragement) and the topic it opens."""
+    with the milestone, author and encouragement) and the title of its topic."""
 
     card: PostCard
-    topic_id: int
     topic_title: str
 
 
@@ -152,7 +166,7 @@ def small_wins_page(*, viewer: User, number: int) -> SmallWinsPage:
     for milestone in shown:
         post = milestone.post
         card = card_for(PostRow.of(post), viewer=viewer, mine=sent)
-        wins.append(SmallWin(card=card, topic_id=post.topic_id, topic_title=post.topic.title))
+        wins.append(SmallWin(card=card, topic_title=post.topic.title))
     return SmallWinsPage(
         wins=wins,
         number=number,

@@ -21,7 +21,7 @@ from accounts.models import Role
 from community.models import ModerationLog
 from forum import milestones, services
 from forum.models import Category, Milestone, MilestoneCounter, Notification, Post, Status
-from tests.factories import UserFactory, mute
+from tests.factories import UserFactory, make_topic, mute
 from tests.forum.test_query_counts import BUDGET, WARM, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +255,33 @@ def test_counters_are_not_in_the_admin(counter):
         page = client.get(reverse(name, args=[counter.owner.pk]))
         assert page.status_code == 200
         assert LABEL not in page.content.decode()
+
+
+def test_a_milestone_can_be_shared_as_a_reply_in_a_topic(owner, counter):
+    topic = make_topic(title="How is everyone doing this week?")
+    client = client_for(owner)
+    url = reverse("forum:share_counter", kwargs={"pk": counter.pk}) + f"?topic={topic.pk}"
+    form = client.get(url).content.decode()
+    assert 'name="title"' not in form
+    assert "How is everyone doing this week?" in form
+    response = client.post(url, {"label": "30 days", "body": "A month today for me."})
+    post = Post.objects.get(topic=topic, position=2)
+    assert response.status_code == 302
+    assert Milestone.objects.get(post=post).days == 30
+    page = client_for(UserFactory()).get(topic.get_absolute_url()).content.decode()
+    assert 'class="milestone-card"' in page
+    stream = client_for(UserFactory()).get(reverse("forum:small_wins")).content.decode()
+    assert reverse("forum:post", kwargs={"pk": post.pk}) in stream
+
+
+def test_a_reply_milestone_respects_the_topic_it_goes_to(owner):
+    hidden = make_topic(title="A topic a moderator hid")
+    services.set_post_status(post=hidden.posts.get(position=1), status=Status.HIDDEN)
+    closed = make_topic(title="A closed topic")
+    services.set_topic_locked(topic=closed, locked=True)
+    client = client_for(owner)
+    share_url = reverse("forum:share_milestone")
+    assert client.get(f"{share_url}?topic={hidden.pk}").status_code == 404
+    assert client.post(f"{share_url}?topic={closed.pk}", share_data()).status_code == 403
+    assert client.get(f"{share_url}?topic=nonsense").status_code == 404
+    assert not Milestone.objects.exists()
