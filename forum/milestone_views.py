@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rate_limits
@@ -38,9 +39,12 @@ def _own_counter(request: AuthenticatedRequest, pk: int) -> MilestoneCounter:
     return counter
 
 
-# never_cache: a shared computer's back button or a proxy must not keep someone's counters.
+# never_cache: a shared computer's back button or a proxy must not keep someone's counters;
+# sensitive_*: an error report names the fields of a counter but never its words.
 @login_required
 @never_cache
+@sensitive_post_parameters()
+@sensitive_variables()
 def my_milestones(request: AuthenticatedRequest) -> HttpResponse:
     form = CounterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -60,6 +64,8 @@ def my_milestones(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+@sensitive_post_parameters()
+@sensitive_variables()
 def edit_counter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     counter = _own_counter(request, pk)
     initial = {"label": counter.label, "started_on": counter.started_on}
@@ -78,6 +84,8 @@ def edit_counter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 def reset_counter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Quiet on purpose: no log line, no notification, no public page changes.
     milestones.reset_counter(counter=_own_counter(request, pk))
@@ -87,6 +95,8 @@ def reset_counter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
+@sensitive_post_parameters()
+@sensitive_variables()
 def delete_counter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     counter = _own_counter(request, pk)
     if request.method == "POST":
