@@ -112,7 +112,9 @@ def _topic_to_share_in(request: AuthenticatedRequest) -> Topic | None:
     raw = request.GET.get("topic")
     if raw is None:
         return None
-    topic = Topic.objects.visible_to(request.user).filter(pk=raw if raw.isdigit() else 0).first()
+    # ASCII digits only: "²" is a digit to Python but no id.
+    pk = int(raw) if raw.isascii() and raw.isdigit() else 0
+    topic = Topic.objects.visible_to(request.user).filter(pk=pk).first()
     if topic is None:
         raise Http404("No such topic.")
     if not permissions.can_reply(request.user, topic):
@@ -176,6 +178,7 @@ def share_counter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def share_moment(request: AuthenticatedRequest) -> HttpResponse:
     return _share(request, None)
 
@@ -184,8 +187,10 @@ def share_moment(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def small_wins(request: AuthenticatedRequest) -> HttpResponse:
     raw = request.GET.get("page", "1")
-    number = int(raw) if raw.isdigit() and raw == str(int(raw)) else 0
-    if number < 1:
+    # One address per page ("02" is not page 2), ASCII digits only, and no offset the
+    # database cannot hold: anything else starts again at the newest.
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 0
+    if number < 1 or raw != str(number):
         return redirect("forum:small_wins")
     page = milestones.small_wins_page(viewer=request.user, number=number)
     if not page.wins and number > 1:

@@ -285,3 +285,16 @@ def test_a_reply_milestone_respects_the_topic_it_goes_to(owner):
     assert client.post(f"{share_url}?topic={closed.pk}", share_data()).status_code == 403
     assert client.get(f"{share_url}?topic=nonsense").status_code == 404
     assert not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize("raw", ["0", "02", "²", "x", "99999999999999999999", "9"])
+def test_odd_or_empty_pages_of_small_wins_go_to_the_newest(raw):
+    response = client_for(UserFactory()).get(reverse("forum:small_wins"), {"page": raw})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("forum:small_wins")
+
+
+def test_odd_topic_ids_when_sharing_answer_not_found(owner):
+    client = client_for(owner)
+    for raw in ("²", "99999999999999999999", "-1"):
+        assert client.get(reverse("forum:share_milestone"), {"topic": raw}).status_code == 404
