@@ -25,7 +25,7 @@ from .notifications.models import (  # noqa: F401 (re-exported, see above)
     PostFanOut,
     TopicSubscription,
 )
-from .querysets import PostQuerySet, TopicQuerySet
+from .querysets import MilestoneCounterQuerySet, MilestoneQuerySet, PostQuerySet, TopicQuerySet
 from .status import Status
 
 __all__ = ["Status"]  # defined beside the querysets, which filter by it
@@ -281,3 +281,58 @@ class CoachingPhrase(models.Model):
 
     def __str__(self) -> str:
         return self.phrase
+
+
+class MilestoneCounter(models.Model):
+    """A member's private count of days ("Days since my last drink"). Only its owner ever
+    reads it: no page, list, log or notification names it, and it keeps no history, so a
+    reset leaves nothing behind (forum.milestones)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="milestone_counters"
+    )
+    label = models.CharField(max_length=80)
+    started_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MilestoneCounterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        # Ids only: the label is the member's private words.
+        return f"Milestone counter {self.pk}"
+
+
+class MilestoneKind(models.TextChoices):
+    COUNTER = "counter", "From a counter"
+    MOMENT = "moment", "A moment"
+
+
+class Milestone(models.Model):
+    """The small card a shared milestone shows in its post. It copies what the member chose
+    to share when they shared it (a label, and a number of days from a counter) and never
+    links back to the counter, so the card cannot reveal a start date or a reset."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="milestone")
+    label = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=MilestoneKind.choices)
+    days = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=MilestoneKind.COUNTER, days__isnull=False)
+                | Q(kind=MilestoneKind.MOMENT, days__isnull=True),
+                name="milestone_days_only_from_counter",
+            )
+        ]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="milestone_newest")]
+
+    def __str__(self) -> str:
+        return f"Milestone of post {self.post_id}"

@@ -137,3 +137,8 @@ def can_follow_topic(user: User, topic: Topic) -> bool:
 def can_set_post_warnings(user: User, post: PostFacts) -> bool:
     """Moderators may add or change the content warnings of any post still standing."""
     return user.is_authenticated and user.acts_as_moderator and post.status != Status.DELETED
+
+
+def can_share_milestone(user: User) -> bool:
+    """Members who may start topics may share a milestone (it starts a topic)."""
+    return can_start_topic(user)

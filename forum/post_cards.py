@@ -48,10 +48,17 @@ class PostRow:
     # Content warnings (forum.content_warnings): a bitmask and the author's note.
     warning_flags: int = 0
     warning_note: str = ""
+    # The milestone card the post carries (forum.milestones): its label ("" for none) and its
+    # days when shared from a counter.
+    milestone_label: str = ""
+    milestone_days: int | None = None
 
     @classmethod
     def of(cls, post: Post) -> PostRow:
         author = post.author
+        # Read with the post (select_related): a post without a milestone raises, and costs
+        # no query.
+        milestone = getattr(post, "milestone", None)
         return cls(
             pk=post.pk,
             topic_id=post.topic_id,
@@ -69,6 +76,8 @@ class PostRow:
             counts=tuple(post.encouragement_count(kind) for kind in ReactionKind.values),
             warning_flags=post.warning_flags,
             warning_note=post.warning_note,
+            milestone_label=milestone.label if milestone is not None else "",
+            milestone_days=milestone.days if milestone is not None else None,
         )
 
 
@@ -87,6 +96,8 @@ POST_ROW_FIELDS = (
     "warning_note",
     *(count_field(kind) for kind in ReactionKind.values),
 )
+# The columns of a post's milestone card, read in the same query (a LEFT JOIN).
+MILESTONE_FIELDS = ("milestone__label", "milestone__days")
 # The columns of a post's author that PostRow.of reads.
 AUTHOR_FIELDS = ("id", "username", "display_name", "role", "certified_by")
 
@@ -136,6 +147,9 @@ class PostCard:
     # The URL name of the page where a moderator changes the post's warnings
     # (settings.POST_WARNINGS_VIEW), or "".
     warnings_view: str = ""
+    # The milestone card (forum.milestones), "" / None for none or where the post is not shown.
+    milestone_label: str = ""
+    milestone_days: int | None = None
 
 
 def _notice(row: PostRow, viewer: User) -> str:
@@ -195,6 +209,8 @@ def card_for(row: PostRow, *, viewer: User, mine: frozenset[tuple[int, str]]) ->
         warnings_view=settings.POST_WARNINGS_VIEW
         if readable and permissions.can_set_post_warnings(viewer, row)
         else "",
+        milestone_label=row.milestone_label if readable else "",
+        milestone_days=row.milestone_days if readable else None,
     )
 
 

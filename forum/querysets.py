@@ -68,3 +68,19 @@ class PostQuerySet(models.QuerySet):
         if token is None:
             return self.none()
         return self.filter(author=author, submission_token=token)
+
+
+class MilestoneCounterQuerySet(models.QuerySet):
+    def owned_by(self, user: Any) -> MilestoneCounterQuerySet:
+        """The counters of `user`: the only way any page reads a counter."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def in_stream(self) -> MilestoneQuerySet:
+        """Milestones every signed-in member may read in "Small wins": their post is published
+        in a published topic. Waiting, hidden, removed and deleted posts are never shown there,
+        not even to their author or a moderator (the topic page is where those are read)."""
+        return self.filter(post__status=Status.PUBLISHED, post__topic__status=Status.PUBLISHED)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import content_warning_views, views
+from . import content_warning_views, milestone_views, views
 
 app_name = "forum"
 urlpatterns = [
@@ -27,4 +27,12 @@ urlpatterns = [
         name="content_warning_settings",
     ),
     path("", include("forum.notifications.urls")),
+    # Milestones (forum/milestones.py): a member's own counters, and the shared small wins.
+    path("my/milestones/", milestone_views.my_milestones, name="milestones"),
+    path("my/milestones/share/", milestone_views.share_moment, name="share_milestone"),
+    path("my/milestones/<int:pk>/edit/", milestone_views.edit_counter, name="edit_counter"),
+    path("my/milestones/<int:pk>/reset/", milestone_views.reset_counter, name="reset_counter"),
+    path("my/milestones/<int:pk>/delete/", milestone_views.delete_counter, name="delete_counter"),
+    path("my/milestones/<int:pk>/share/", milestone_views.share_counter, name="share_counter"),
+    path("small-wins/", milestone_views.small_wins, name="small_wins"),
 ]

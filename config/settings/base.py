@@ -468,3 +468,8 @@ CELERY_BEAT_SCHEDULE["community-peer-credentials"] = {
     "task": "community.remind_and_expire_peer_credentials",
     "schedule": crontab(hour=0, minute=10),
 }
+
+# Milestones (forum/milestones.py): shared milestones start a topic in this category, and the
+# "Small wins" stream shows this many a page.
+MILESTONES_CATEGORY = "encouragement"
+SMALL_WINS_PER_PAGE = 20

@@ -252,6 +252,24 @@ ROUTES: dict[str, Route] = {
     # checks that the plan's words never reach anyone else).
     "community:safety_plan": Route(Access.MEMBER),
     "community:edit_safety_plan": Route(Access.MEMBER, writes=True),
+    # --- forum: milestones ----------------------------------------------------------------
+    # A member's own counters; a counter's id finds only its owner's (404 for anyone else).
+    "forum:milestones": Route(Access.MEMBER, writes=True),
+    "forum:edit_counter": Route(
+        Access.AUTHOR, targets=("counter",), writes=True, allow=Allow.OWNER
+    ),
+    "forum:reset_counter": Route(
+        Access.AUTHOR, targets=("counter",), methods=POST_ONLY, writes=True, allow=Allow.OWNER
+    ),
+    "forum:delete_counter": Route(
+        Access.AUTHOR, targets=("counter",), writes=True, allow=Allow.OWNER
+    ),
+    # Sharing starts a topic, so muted members are refused.
+    "forum:share_counter": Route(
+        Access.AUTHOR, targets=("counter",), writes=True, allow=Allow.OWNER, posting=True
+    ),
+    "forum:share_milestone": Route(Access.MEMBER, writes=True, posting=True),
+    "forum:small_wins": Route(Access.MEMBER, methods=GET_ONLY),
     # --- community: private conversations with the moderation team ------------------------
     "community:conversations": Route(Access.MEMBER),
     "community:message_team": Route(Access.MEMBER, writes=True),

@@ -67,7 +67,7 @@ def test_every_classified_route_exists(key):
 # Targets written by (or, for a conversation, with) "member" (see world.build_world).
 OWNED = frozenset(
     {"post", "pending", "hidden", "report_hidden", "topic", "pending_topic", "hidden_topic"}
-    | {"decision", "notification", "conversation"}
+    | {"decision", "notification", "conversation", "counter"}
 )
 # Who may see each target that not everyone may; to anyone else it does not exist.
 AUTHOR_AND_MODERATORS = frozenset({"member", "moderator"})
@@ -77,6 +77,8 @@ SEEN_BY: dict[str, frozenset[str]] = {
         AUTHOR_AND_MODERATORS,
     ),
     "notification": frozenset({"member"}),
+    # A milestone counter: its owner's alone; anyone else finds nothing there.
+    "counter": frozenset({"member"}),
     # Started by the peer specialist with the member: they and every moderator read it.
     "conversation": frozenset({"member", "moderator", "peer_specialist"}),
 }

@@ -44,6 +44,7 @@ from community.models import (
     Sanction,
     SanctionKind,
 )
+from forum import milestones
 from forum.content_warnings import ContentWarning
 from forum.models import (
     Delivery,
@@ -76,8 +77,11 @@ SAFETY_PLAN_WORDS = "authz sentinel 7f3c warning signs only the member wrote"
 CONVERSATION_WORDS = "authz sentinel 91ab a peer specialist checking in"
 # A certificate number: its member and admins only (never moderators or other members).
 CERTIFICATE_WORDS = "AUTHZ-CERT-5e2d"
+# The label of the member's private milestone counter (forum.milestones).
+COUNTER_WORDS = "authz sentinel 5b1e days only the member counts"
 SECRETS: dict[str, frozenset[str]] = {
     SAFETY_PLAN_WORDS: frozenset({"member"}),
+    COUNTER_WORDS: frozenset({"member"}),
     CONVERSATION_WORDS: frozenset({"member", "moderator", "peer_specialist"}),
     CERTIFICATE_WORDS: frozenset({"member"}),
 }
@@ -181,6 +185,9 @@ def build_world() -> World:
         include_crisis_resources=False,
     )
     community_services.save_safety_plan(owner=member, sections={"warning_signs": SAFETY_PLAN_WORDS})
+    counter = milestones.start_counter(
+        owner=member, label=COUNTER_WORDS, started_on=now.date() - timedelta(days=30)
+    )
     community_services.save_rota(
         moderator=moderator, days=[0, 1, 2, 3, 4], starts=time(9), ends=time(17), time_zone="UTC"
     )
@@ -238,6 +245,7 @@ def build_world() -> World:
         "notification": notification,
         "report_hidden": report_hidden,
         "conversation": conversation,
+        "counter": counter,
     }
     kwargs: dict[str, dict[str, Any]] = {
         "": {},
@@ -327,6 +335,26 @@ def post_data(route_key: str, world: World, actor: User | None) -> dict[str, Any
         },
         "community:duty_on": {"hours": "2"},
         "community:edit_safety_plan": {"warning_signs": "Edited warning signs."},
+        "forum:milestones": {
+            "label": "Days of taking my meds",
+            "started_on": timezone.localdate().isoformat(),
+        },
+        "forum:edit_counter": {
+            "label": "Edited counter",
+            "started_on": timezone.localdate().isoformat(),
+        },
+        "forum:share_counter": {
+            "label": "30 days",
+            "title": "A month today",
+            "body": "Thirty days.",
+            "submission_token": str(uuid.uuid4()),
+        },
+        "forum:share_milestone": {
+            "label": "Back at work",
+            "title": "Back at work",
+            "body": "A small win.",
+            "submission_token": str(uuid.uuid4()),
+        },
         "community:message_team": {"body": "Could someone look at my post, please?"},
         "community:conversation": {"body": "Thank you for checking in."},
         "community:check_in": {"body": "Checking in: how are you doing today?"},
