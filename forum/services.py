@@ -357,3 +357,34 @@ def set_reaction(*, user: User, post: Post, kind: str, on: bool) -> bool:
         # Already sent (a double click or a second tab): at most one of each kind.
         return False
     return True
+
+
+# What a post erased at its author's request says instead (community.services.leaving).
+ERASED_BY_LEAVING = "This post was removed by its author when they left."
+ERASED_TITLE = "A topic from a former member"
+
+
+@transaction.atomic
+def erase_posts_of(*, author: User) -> int:
+    """Every post `author` wrote says ERASED_BY_LEAVING (an opening post's topic is titled
+    ERASED_TITLE) and its history is gone; the threads, their order and the replies quoting
+    them stay. Returns how many posts changed; running it again changes none."""
+    posts = Post.objects.select_for_update().filter(author=author).exclude(body=ERASED_BY_LEAVING)
+    topic_ids = set()
+    opened = set()
+    changed = 0
+    for post in posts:
+        post.revisions.all().delete()
+        post.body = ERASED_BY_LEAVING
+        post.body_html = rendering.render_markdown(ERASED_BY_LEAVING)
+        post.save(update_fields=["body", "body_html"])
+        topic_ids.add(post.topic_id)
+        if post.is_opening_post:
+            opened.add(post.topic_id)
+        changed += 1
+    # Titles are the author's words too; the rename shows in lists, so categories move on.
+    Topic.objects.filter(pk__in=opened).update(title=ERASED_TITLE)
+    Topic.objects.filter(pk__in=topic_ids).update(revision=NEW_REVISION)
+    category_ids = Topic.objects.filter(pk__in=opened).values_list("category_id", flat=True)
+    Category.objects.filter(pk__in=list(category_ids)).update(revision=NEW_REVISION)
+    return changed

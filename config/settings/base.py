@@ -465,3 +465,20 @@ CELERY_BEAT_SCHEDULE["community-peer-credentials"] = {
     "task": "community.remind_and_expire_peer_credentials",
     "schedule": crontab(hour=0, minute=10),
 }
+
+# Issue 14, leaving with dignity (accounts.leaving, community.leaving): a member's export zip
+# is written here, outside static and media, and served only through the signed, owner-only
+# download view. The link works for EXPORT_LINK_DAYS; the hourly sweep then deletes the file
+# and hands over exports still queued after a broker outage. A deletion waits
+# ACCOUNT_DELETION_GRACE_DAYS, during which logging in lets the member keep their account.
+EXPORT_ROOT = Path(env("EXPORT_ROOT", default=str(BASE_DIR / "var" / "exports")))
+EXPORT_LINK_DAYS = 7
+ACCOUNT_DELETION_GRACE_DAYS = 7
+CELERY_BEAT_SCHEDULE["community-sweep-exports"] = {
+    "task": "community.sweep_exports",
+    "schedule": 60 * 5,
+}
+CELERY_BEAT_SCHEDULE["community-finalise-deletions"] = {
+    "task": "community.finalise_deletions",
+    "schedule": 60 * 60,
+}

@@ -1,5 +1,8 @@
 """pytest: fast hashing, in-memory mail; DATABASE_URL / REDIS_URL from the environment."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -20,3 +23,5 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+# Export zips go to a throwaway folder, never the project's var/.
+EXPORT_ROOT = Path(tempfile.mkdtemp(prefix="lantern-test-exports-"))
