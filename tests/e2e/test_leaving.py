@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import AccountDeletion
+from accounts import dispatch
+from accounts.models import AccountDeletion, ExportRequest
 from community import tasks
 from tests.e2e.pages import PASSWORD, check_layout, log_in
 from tests.factories import UserFactory, make_topic
@@ -25,10 +26,12 @@ STORY = "A year without a drink. I walked to the sea this morning and just liste
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_export_downloads_a_zip_with_the_members_story(live_server, browser):
+def test_an_export_downloads_a_zip_with_the_members_story(live_server, browser, monkeypatch):
     base = live_server.url
     member = UserFactory(username="sea_walker", email="sea@example.test")
     make_topic(author=member, title="One year", body=STORY)
+    # The broker takes the task and no worker runs it yet, so the page shows it preparing.
+    monkeypatch.setattr(dispatch, "publish", lambda name, args: True)
     page = browser.new_context(bypass_csp=True, accept_downloads=True).new_page()
     log_in(page, base, "sea@example.test")
 
@@ -36,7 +39,12 @@ def test_an_export_downloads_a_zip_with_the_members_story(live_server, browser):
     page.get_by_role("link", name="Export your data").click()
     check_layout(page, "the export page")
     page.get_by_role("button", name="Prepare my export").click()
-    # The test worker builds it at once; a real one would show "Preparing your export..." first.
+    expect(page.get_by_role("heading", name="Preparing your export...")).to_be_visible()
+    expect(page.get_by_role("link", name="Check again")).to_be_visible()
+    check_layout(page, "the export page while it is prepared")
+
+    # The worker builds it; static/js/export.js notices without the member doing anything.
+    assert tasks.build_export(ExportRequest.objects.get(member=member).pk) == "ready"
     expect(page.get_by_role("heading", name="Your export is ready")).to_be_visible()
     check_layout(page, "the export page with its link")
     with page.expect_download() as waiting:
