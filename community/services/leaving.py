@@ -42,6 +42,9 @@ from forum.notifications.models import (
     TopicSubscription,
 )
 
+# Far longer than any member's export takes to build.
+EXPORT_BUILD_TIMEOUT = timedelta(minutes=30)
+
 
 def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
@@ -176,7 +179,9 @@ def build_export(*, export_id: int) -> str:
         if export is None or export.state != ExportState.QUEUED:
             return "already built"
         export.state = ExportState.BUILDING
-        export.save(update_fields=["state"])
+        # From now on dispatched_at says when building started (the sweep's clock for it).
+        export.dispatched_at = timezone.now()
+        export.save(update_fields=["state", "dispatched_at"])
     try:
         contents = export_contents(export.member)
         file_name = f"{secrets.token_hex(16)}.zip"
@@ -207,6 +212,11 @@ def sweep_exports(*, now: datetime | None = None) -> tuple[int, int]:
     have no file left; returns (handed over, expired)."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER)
+    # A worker lost while building (killed, restarted) leaves the row building: after a
+    # generous while it is queued again, so the member is not left waiting for ever.
+    ExportRequest.objects.filter(
+        state=ExportState.BUILDING, dispatched_at__lt=now - EXPORT_BUILD_TIMEOUT
+    ).update(state=ExportState.QUEUED, dispatched_at=stale - timedelta(seconds=1))
     queued = list(
         ExportRequest.objects.filter(state=ExportState.QUEUED, dispatched_at__lt=stale).values_list(
             "pk", flat=True

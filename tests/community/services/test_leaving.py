@@ -207,3 +207,21 @@ def test_a_deleted_member_cannot_log_in(client):
     response = client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_export_left_building_by_a_lost_worker_is_built_again():
+    member = UserFactory()
+    long_ago = timezone.now() - timedelta(hours=1)
+    export = ExportRequest.objects.create(
+        member=member, state=ExportState.BUILDING, dispatched_at=long_ago
+    )
+    recent = ExportRequest.objects.create(
+        member=UserFactory(), state=ExportState.BUILDING, dispatched_at=timezone.now()
+    )
+    handed, _expired = leaving.sweep_exports()
+    export.refresh_from_db()
+    recent.refresh_from_db()
+    assert handed == 1
+    assert export.state == ExportState.READY
+    assert recent.state == ExportState.BUILDING
