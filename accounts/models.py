@@ -107,10 +107,20 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     @property
+    def is_former_member(self) -> bool:
+        """Their account deletion was finalised: only a pseudonymous placeholder is left."""
+        return not self.is_active and self.username.startswith(FORMER_USERNAME)
+
+    @property
+    def shown_username(self) -> str:
+        """The name topic lists show: "a former member" for one, with nothing to link to."""
+        return FORMER_MEMBER if self.is_former_member else self.username
+
+    @property
     def log_name(self) -> str:
         """How the moderation log names the member: one who left by a code, so the team can
         still tell their rows apart without anything saying who they were."""
-        if not self.is_active and self.username.startswith(FORMER_USERNAME):
+        if self.is_former_member:
             return f"former member #{self.username.removeprefix(FORMER_USERNAME)}"
         return self.public_name
 

@@ -59,7 +59,8 @@ class PostRow:
             created_at=post.created_at,
             edited_at=post.edited_at,
             author_id=post.author_id,
-            author_username=author.username,
+            # A former member's card names them "a former member", linking to no profile.
+            author_username="" if author.is_former_member else author.username,
             author_display_name=author.display_name,
             author_role=author.role,
             author_certified_by=author.certified_by,
@@ -81,7 +82,7 @@ POST_ROW_FIELDS = (
     *(count_field(kind) for kind in ReactionKind.values),
 )
 # The columns of a post's author that PostRow.of reads.
-AUTHOR_FIELDS = ("id", "username", "display_name", "role", "certified_by")
+AUTHOR_FIELDS = ("id", "username", "display_name", "role", "certified_by", "is_active")
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,6 +165,10 @@ def test_finalising_with_keep_leaves_the_posts_signed_a_former_member(client):
     client.force_login(reader)
     page = client.get(topic.get_absolute_url()).content.decode()
     assert STORY in page and "a former member" in page and "Robin" not in page
+    # Nothing links their posts together or to a profile.
+    assert member.username not in page
+    listing = client.get(topic.category.get_absolute_url()).content.decode()
+    assert "started by a former member" in listing and member.username not in listing
 
 
 @pytest.mark.django_db
