@@ -282,6 +282,7 @@ def finalise_deletion(*, deletion_id: int, now: datetime | None = None) -> str:
         member.is_staff = member.is_superuser = False
         member.first_reply_volunteer = False
         member.is_active = False
+        member.last_login = None
         member.set_unusable_password()
         member.save()
         deletion.finalised_at = now
