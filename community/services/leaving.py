@@ -204,6 +204,10 @@ def build_export(*, export_id: int) -> str:
         finished_at=now,
         expires_at=now + timedelta(days=settings.EXPORT_LINK_DAYS),
     )
+    # One zip per member on disk: a new export replaces the one before.
+    for older in export.member.exports.filter(pk__lt=export.pk).exclude(file_name=""):
+        leaving.export_path(older).unlink(missing_ok=True)
+        ExportRequest.objects.filter(pk=older.pk).update(state=ExportState.EXPIRED, file_name="")
     return "ready"
 
 

@@ -229,3 +229,16 @@ def test_an_export_left_building_by_a_lost_worker_is_built_again():
     assert handed == 1
     assert export.state == ExportState.READY
     assert recent.state == ExportState.BUILDING
+
+
+@pytest.mark.django_db
+def test_a_new_export_replaces_the_one_before():
+    member = UserFactory()
+    _built(member)
+    first = ExportRequest.objects.get(member=member)
+    first_path = account_leaving.export_path(first)
+    _built(member)
+    first.refresh_from_db()
+    assert first.state == ExportState.EXPIRED
+    assert not first_path.exists()
+    assert ExportRequest.objects.filter(member=member, state=ExportState.READY).count() == 1
