@@ -482,3 +482,6 @@ CELERY_BEAT_SCHEDULE["community-finalise-deletions"] = {
     "task": "community.finalise_deletions",
     "schedule": 60 * 60,
 }
+# Building an export can take a while: it waits in the default queue, never in front of the
+# moderation queue's urgent alerts.
+CELERY_TASK_ROUTES["community.build_export"] = {"queue": "default"}
