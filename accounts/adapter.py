@@ -6,6 +6,7 @@
 - the client's address is believed from the proxy's header only when the proxy sent it;
 - a browser that signed in to an account before is exempt from that account's failure limit;
 - a member's first sign-in offers the first-visit welcome (accounts/welcome.py).
+- a member whose account is set to be deleted is asked, on signing in, whether to keep it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 
-from . import known_devices, proxies, services, welcome
+from . import known_devices, leaving, proxies, services, welcome
 from .models import User
 from .paused import sign_out_paused
 from .usernames import validate_distinct_name, validate_pseudonym
@@ -108,3 +110,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_suspended():
             return sign_out_paused(request, user)
         return super().pre_login(request, user, **kwargs)
+
+    def get_login_redirect_url(self, request) -> str:
+        # A member who asked to leave is asked first whether they want to keep their account.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and leaving.pending_deletion(member=user):
+            return reverse("accounts:delete_account")
+        return super().get_login_redirect_url(request)

@@ -115,3 +115,36 @@ class SignupForm(AllauthSignupForm):
             # the address already has an account. Its owner is told by email instead.
             make_password(self.cleaned_data.get("password1"))
         return super().try_save(request)
+
+
+class DeleteAccountForm(forms.Form):
+    """The member's password again, and what becomes of their posts."""
+
+    KEEP = "keep"
+    ERASE = "erase"
+    posts = forms.ChoiceField(
+        label="Your posts",
+        choices=[
+            (KEEP, "Keep my posts, signed “a former member”"),
+            (ERASE, "Erase my posts: each one says it was removed by its author when they left"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose what happens to your posts."},
+    )
+    password = forms.CharField(
+        label="Your password",
+        help_text="To be sure it is you.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Please enter your password."},
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password doesn't match. Please try again.")
+        return password

@@ -36,6 +36,12 @@ class Region(models.TextChoices):
     OTHER = "other", "Somewhere else"
 
 
+# A member whose account deletion was finalised (community.services.leaving): what others see
+# where they are named, and how their pseudonymous username starts.
+FORMER_MEMBER = "a former member"
+FORMER_USERNAME = "former-member-"
+
+
 class User(AbstractUser):
     """A member. The username is a chosen pseudonym; the email is never shown to others."""
 
@@ -103,6 +109,24 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def is_former_member(self) -> bool:
+        """Their account deletion was finalised: only a pseudonymous placeholder is left."""
+        return not self.is_active and self.username.startswith(FORMER_USERNAME)
+
+    @property
+    def shown_username(self) -> str:
+        """The name topic lists show: "a former member" for one, with nothing to link to."""
+        return FORMER_MEMBER if self.is_former_member else self.username
+
+    @property
+    def log_name(self) -> str:
+        """How the moderation log names the member: one who left by a code, so the team can
+        still tell their rows apart without anything saying who they were."""
+        if self.is_former_member:
+            return f"former member #{self.username.removeprefix(FORMER_USERNAME)}"
+        return self.public_name
 
     @property
     def is_moderator(self) -> bool:
@@ -278,3 +302,62 @@ class PeerCredentialLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} (request {self.credential_id})"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    BUILDING = "building", "Being prepared"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Could not be prepared"
+    # The download period passed and the file was deleted by the daily sweep.
+    EXPIRED = "expired", "Expired"
+
+
+class ExportRequest(models.Model):
+    """A member's request for a copy of everything they wrote and chose (the right of access
+    and of portability), and how far its zip has come.
+
+    The row is written in the request and a task given only its id builds the zip, so a broker
+    outage delays the export without losing it: the sweep hands queued rows over again.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports"
+    )
+    state = models.CharField(max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # After this the signed link stops working and the sweep deletes the file.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # The zip's name inside settings.EXPORT_ROOT: random, so it says nothing about the member.
+    file_name = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["state", "dispatched_at"], name="export_pending")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk}"
+
+
+class AccountDeletion(models.Model):
+    """A member asked for their account to be deleted: after `delete_after` the daily job
+    finalises it (accounts are pseudonymised in place, see docs/architecture.md "Leaving").
+    Until then the member can log in and keep their account, which deletes this row."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deletion"
+    )
+    # True: each post's words are replaced by a placeholder. False: the posts stay, signed
+    # "a former member".
+    erase_posts = models.BooleanField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    delete_after = models.DateTimeField()
+    finalised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["finalised_at", "delete_after"], name="deletion_due")]
+
+    def __str__(self) -> str:
+        return f"account deletion {self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import peer_verification_views, views
+from . import leaving_views, peer_verification_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
         peer_verification_views.peer_specialist,
         name="peer_specialist",
     ),
+    path("settings/export/", leaving_views.export, name="export"),
+    path("settings/export/download/", leaving_views.download_export, name="download_export"),
+    path("settings/delete/", leaving_views.delete_account, name="delete_account"),
+    path("settings/delete/keep/", leaving_views.keep_account, name="keep_account"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,11 @@ from .paused import paused_until
 
 @login_required
 def profile(request: AuthenticatedRequest, username: str) -> HttpResponse:
-    member = get_object_or_404(User.objects.filter(is_active=True), username=username)
+    # A member leaving (grace period) is already gone for others; they still see their own.
+    members = User.objects.filter(is_active=True).exclude(
+        ~Q(pk=request.user.pk), deletion__isnull=False
+    )
+    member = get_object_or_404(members, username=username)
     badge, badge_class = badge_of(member.role, member.certified_by)
     show = request.GET.get("show", "")
     raw_page = request.GET.get("page")

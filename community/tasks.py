@@ -10,7 +10,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import services
-from .services import first_replies
+from .services import first_replies, leaving
 
 # A lock timeout or a dropped connection is worth another try; anything else must surface.
 RETRYABLE = (OperationalError,)
@@ -107,3 +107,21 @@ def remind_and_expire_peer_credentials() -> dict[str, int]:
     badges past their expiry date are removed and their members told, once."""
     reminded, expired = services.remind_and_expire_peer_credentials()
     return {"reminded": reminded, "expired": expired}
+
+
+@shared_task(name="community.build_export")
+def build_export(export_id: int) -> str:
+    """The member's export zip is written and ready to download (once)."""
+    return leaving.build_export(export_id=export_id)
+
+
+@shared_task(name="community.sweep_exports")
+def sweep_exports() -> tuple[int, int]:
+    """Queued exports are on the broker again and expired ones have no file left."""
+    return leaving.sweep_exports()
+
+
+@shared_task(name="community.finalise_deletions")
+def finalise_deletions() -> int:
+    """Every account whose deletion grace period has passed is pseudonymised and emptied."""
+    return leaving.finalise_due_deletions()

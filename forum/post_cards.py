@@ -69,7 +69,8 @@ class PostRow:
             created_at=post.created_at,
             edited_at=post.edited_at,
             author_id=post.author_id,
-            author_username=author.username,
+            # A former member's card names them "a former member", linking to no profile.
+            author_username="" if author.is_former_member else author.username,
             author_display_name=author.display_name,
             author_role=author.role,
             author_certified_by=author.certified_by,
@@ -99,7 +100,7 @@ POST_ROW_FIELDS = (
 # The columns of a post's milestone card, read in the same query (a LEFT JOIN).
 MILESTONE_FIELDS = ("milestone__label", "milestone__days")
 # The columns of a post's author that PostRow.of reads.
-AUTHOR_FIELDS = ("id", "username", "display_name", "role", "certified_by")
+AUTHOR_FIELDS = ("id", "username", "display_name", "role", "certified_by", "is_active")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from . import content_warnings, dispatch, rendering, screening, search
 from .models import (
     Category,
+    Milestone,
     Post,
     PostRevision,
     Reaction,
@@ -445,3 +446,42 @@ def set_content_warning_choices(*, user: User, choices: dict[int, str]) -> User:
     user.content_warnings_shown = shown
     user.content_warnings_hidden = hidden
     return user
+
+
+# What a post erased at its author's request says instead (community.services.leaving).
+ERASED_BY_LEAVING = "This post was removed by its author when they left."
+ERASED_TITLE = "A topic from a former member"
+
+
+@transaction.atomic
+def erase_posts_of(*, author: User) -> int:
+    """Every post `author` wrote says ERASED_BY_LEAVING (an opening post's topic is titled
+    ERASED_TITLE) and its history is gone; the threads, their order and the replies quoting
+    them stay. Returns how many posts changed; running it again changes none."""
+    posts = Post.objects.select_for_update().filter(author=author).exclude(body=ERASED_BY_LEAVING)
+    topic_ids = set()
+    opened = set()
+    erased = []
+    for post in posts:
+        post.revisions.all().delete()
+        post.body = ERASED_BY_LEAVING
+        post.body_html = rendering.render_markdown(ERASED_BY_LEAVING)
+        # The warning's note and a milestone card are the author's words too.
+        post.warning_note = ""
+        post.save(update_fields=["body", "body_html", "warning_note"])
+        topic_ids.add(post.topic_id)
+        if post.is_opening_post:
+            opened.add(post.topic_id)
+        erased.append(post.pk)
+    changed = len(erased)
+    Milestone.objects.filter(post_id__in=erased).delete()
+    # Titles are the author's words too; the rename shows in lists, so categories move on. The
+    # story's key words ("stories like yours") and the search index forget them as well.
+    Topic.objects.filter(pk__in=opened).update(title=ERASED_TITLE, search_words="")
+    search.index_posts(erased)
+    if opened:
+        search.listing_changed_after_commit()
+    Topic.objects.filter(pk__in=topic_ids).update(revision=NEW_REVISION)
+    category_ids = Topic.objects.filter(pk__in=opened).values_list("category_id", flat=True)
+    Category.objects.filter(pk__in=list(category_ids)).update(revision=NEW_REVISION)
+    return changed

@@ -473,3 +473,23 @@ CELERY_BEAT_SCHEDULE["community-peer-credentials"] = {
 # "Small wins" stream shows this many a page.
 MILESTONES_CATEGORY = "encouragement"
 SMALL_WINS_PER_PAGE = 20
+
+# Issue 14, leaving with dignity (accounts.leaving, community.leaving): a member's export zip
+# is written here, outside static and media, and served only through the signed, owner-only
+# download view. The link works for EXPORT_LINK_DAYS; the hourly sweep then deletes the file
+# and hands over exports still queued after a broker outage. A deletion waits
+# ACCOUNT_DELETION_GRACE_DAYS, during which logging in lets the member keep their account.
+EXPORT_ROOT = Path(env("EXPORT_ROOT", default=str(BASE_DIR / "var" / "exports")))
+EXPORT_LINK_DAYS = 7
+ACCOUNT_DELETION_GRACE_DAYS = 7
+CELERY_BEAT_SCHEDULE["community-sweep-exports"] = {
+    "task": "community.sweep_exports",
+    "schedule": 60 * 5,
+}
+CELERY_BEAT_SCHEDULE["community-finalise-deletions"] = {
+    "task": "community.finalise_deletions",
+    "schedule": 60 * 60,
+}
+# Building an export can take a while: it waits in the default queue, never in front of the
+# moderation queue's urgent alerts.
+CELERY_TASK_ROUTES["community.build_export"] = {"queue": "default"}

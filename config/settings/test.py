@@ -1,5 +1,9 @@
 """pytest: fast hashing, in-memory mail; DATABASE_URL / REDIS_URL from the environment."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -20,3 +24,8 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+# Export zips go to a throwaway folder, never the project's var/. It is put in the environment
+# so a real worker started by the tests (config.settings.worker_test) writes to the same one.
+if not os.environ.get("EXPORT_ROOT"):
+    os.environ["EXPORT_ROOT"] = tempfile.mkdtemp(prefix="lantern-test-exports-")
+EXPORT_ROOT = Path(os.environ["EXPORT_ROOT"])

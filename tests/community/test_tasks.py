@@ -6,9 +6,11 @@ import time
 from datetime import timedelta
 
 import pytest
+from celery import current_app
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts import leaving
+from accounts.models import ExportState, Role
 from community import tasks
 from community.models import DutyOverride, DutyRota, Report, ReportReason, ReviewItem
 from forum.services import create_reply
@@ -182,3 +184,27 @@ def test_beat_sends_the_weekly_summary_on_monday_mornings(settings, db):
     schedule = entry["schedule"]
     assert (schedule.day_of_week, schedule.hour, schedule.minute) == ({1}, {7}, {0})
     assert tasks.send_weekly_summary.apply().get() == 0  # no admins, nobody written to
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_builds_an_export_the_member_asked_for(celery_worker):  # noqa: F811
+
+    member = UserFactory()
+    make_topic(author=member, body="Words only I should be able to download.")
+    export = leaving.request_export(member=member)
+
+    def built():
+        export.refresh_from_db()
+        return export.state == ExportState.READY
+
+    wait_until(built, timeout=30, interval=0.1, what="the export zip")
+    assert leaving.export_path(export).is_file()
+
+
+def test_exports_are_built_outside_the_moderation_queue(settings):
+    route = current_app.amqp.router.route({}, "community.build_export")
+    assert route["queue"].name == "default"
+    assert settings.CELERY_BEAT_SCHEDULE["community-finalise-deletions"]["task"] == (
+        "community.finalise_deletions"
+    )

@@ -285,3 +285,29 @@ def test_the_same_form_sent_eight_times_at_once_makes_one_topic_and_one_reply():
     assert (topic.reply_count, topic.last_position) == (1, 2)
     assert Post.objects.filter(author=author).count() == 2
     assert PostFanOut.objects.filter(post__author=author).count() == 2
+
+
+@pytest.mark.django_db
+def test_erasing_a_leaving_members_posts_keeps_places_counts_and_others_words():
+    leaver = UserFactory()
+    topic = make_topic(author=leaver, title="My first year", body="Everything I went through.")
+    services.edit_post(editor=leaver, post=topic.posts.get(), body="Everything, edited.")
+    other = make_reply(topic=topic, body="> Everything, edited.\n\nThank you for this.")
+    own = make_reply(topic=topic, author=leaver, body="Thank you all.")
+    topic.refresh_from_db()
+    before = (topic.revision, topic.reply_count, topic.category.revision)
+
+    assert services.erase_posts_of(author=leaver) == 2
+    assert services.erase_posts_of(author=leaver) == 0
+
+    topic.refresh_from_db()
+    erased = list(Post.objects.filter(author=leaver).order_by("position"))
+    assert [p.position for p in erased] == [1, own.position]
+    assert {p.body for p in erased} == {services.ERASED_BY_LEAVING}
+    assert not PostRevision.objects.filter(post__author=leaver).exists()
+    assert topic.title == services.ERASED_TITLE
+    assert topic.reply_count == before[1]
+    # Cached pages of the topic and its category are rendered again.
+    assert topic.revision > before[0] and topic.category.revision > before[2]
+    other.refresh_from_db()
+    assert other.body.startswith("> Everything, edited.")

@@ -185,6 +185,13 @@ ROUTES: dict[str, Route] = {
     "accounts:dismiss_welcome": Route(Access.MEMBER, methods=POST_ONLY, writes=True),
     # Each member asks for themselves and reads only their own requests (no URL names one).
     "accounts:peer_specialist": Route(Access.MEMBER, writes=True),
+    # Leaving (accounts/leaving_views.py): each member's own export and deletion, no ids in
+    # the URLs. The download answers 404 unless its signed token names the member's own export.
+    "accounts:export": Route(Access.MEMBER, writes=True),
+    "accounts:download_export": Route(Access.MEMBER, methods=GET_ONLY, ok_get=404),
+    # A POST without the password is refused with the form again and changes nothing.
+    "accounts:delete_account": Route(Access.MEMBER, ok_post=200),
+    "accounts:keep_account": Route(Access.MEMBER, methods=POST_ONLY, writes=True),
     # --- community ------------------------------------------------------------------------
     "community:guidelines": Route(Access.PUBLIC),
     "community:crisis": Route(Access.PUBLIC),
