@@ -203,18 +203,20 @@ def test_fan_outs_racing_on_one_topic_fold_into_one_group_each():
     def run(post_id: int) -> None:
         try:
             barrier.wait()
-            with mock.patch("forum.dispatch.publish"):
-                fan_out.fan_out_reply(post_id=post_id)
+            fan_out.fan_out_reply(post_id=post_id)
         except BaseException as error:  # surfaced below with the thread's own traceback
             errors.append(error)
         finally:
             connection.close()
 
     threads = [threading.Thread(target=run, args=(post.pk,)) for post in posts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    # Patched once, here: patches entered and left by racing threads restore each other's
+    # mocks, and one would outlive the test.
+    with mock.patch("forum.dispatch.publish"):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
     assert not errors, errors
     for member in [author, *followers]:
         [group] = Notification.objects.filter(recipient=member, topic=topic)
