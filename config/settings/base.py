@@ -479,7 +479,8 @@ SMALL_WINS_PER_PAGE = 20
 # download view. The link works for EXPORT_LINK_DAYS; the hourly sweep then deletes the file
 # and hands over exports still queued after a broker outage. A deletion waits
 # ACCOUNT_DELETION_GRACE_DAYS, during which logging in lets the member keep their account.
-EXPORT_ROOT = Path(env("EXPORT_ROOT", default=str(BASE_DIR / "var" / "exports")))
+# A relative EXPORT_ROOT is read from the project's folder, wherever the process started.
+EXPORT_ROOT = BASE_DIR / env("EXPORT_ROOT", default="var/exports")
 EXPORT_LINK_DAYS = 7
 ACCOUNT_DELETION_GRACE_DAYS = 7
 CELERY_BEAT_SCHEDULE["community-sweep-exports"] = {

@@ -62,7 +62,7 @@ def test_a_moderator_sets_hours_and_goes_on_and_off_duty(live_server, browser):
     check_accessibility(page)
 
     page.get_by_label("From").fill("22:00")
-    page.get_by_label("To").fill("06:00")
+    page.get_by_label("To", exact=True).fill("06:00")
     page.get_by_label("Your time zone").select_option("Asia/Kolkata")
     page.get_by_role("button", name="Save my hours").click()
     expect(page.get_by_text("Your hours are saved.")).to_be_visible()

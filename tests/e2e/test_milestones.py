@@ -73,7 +73,7 @@ def test_share_encourage_and_start_again_with_no_public_trace(live_server, brows
 
     # The author hears of it, like any other encouragement.
     page.goto(f"{base}/notifications/")
-    expect(page.get_by_text("kind_pine sent you encouragement")).to_be_visible()
+    expect(page.get_by_text("kind_pine encouraged your story")).to_be_visible()
     assert Notification.objects.filter(
         recipient=author, kind=NotificationKind.ENCOURAGEMENT
     ).exists()
