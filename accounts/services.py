@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import dispatch, profile_version
@@ -57,6 +60,32 @@ def set_role(*, user: User, role: str) -> tuple[str, str]:
 # Task names, stable: queued messages and the beat schedule carry them (accounts/tasks.py).
 SEND_ACCOUNT_MAIL = "accounts.send_account_mail"
 SWEEP_ACCOUNT_MAIL = "accounts.sweep_account_mail"
+
+
+def has_verified_email() -> Exists:
+    """For a User queryset: the member's address is one they confirmed. Emails the site sends
+    by itself go only to such addresses, never to one a stranger could have typed in."""
+    return Exists(
+        EmailAddress.objects.filter(
+            user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+        )
+    )
+
+
+def automatic_email(
+    *, to: str, subject: str, template: str, context: dict[str, object]
+) -> EmailMultiAlternatives:
+    """An email the site sends by itself (a summary, a daily count): the text and HTML parts
+    from `template`.txt and `template`.html, marked Auto-Submitted so no one auto-replies."""
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
 
 
 @transaction.atomic

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import queue_account_mail
+from accounts.services import automatic_email, has_verified_email, queue_account_mail
 from community.first_replies import can_answer_waiting_stories, count_waiting, waiting_stories
 from community.models import StoryTake, WaitingStoriesDigest
 from community.services.errors import TakeRefused
@@ -76,13 +73,10 @@ def release_story(*, volunteer: User, topic: Topic) -> bool:
 
 def digest_recipients() -> list[User]:
     """Active volunteers with a verified address, who may answer right now."""
-    verified = EmailAddress.objects.filter(
-        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
-    )
     volunteers = (
         User.objects.filter(first_reply_volunteer=True, is_active=True)
         .exclude(email="")
-        .filter(Exists(verified))
+        .filter(has_verified_email())
         .order_by("pk")
     )
     return [member for member in volunteers if can_answer_waiting_stories(member)]
@@ -94,17 +88,12 @@ def _digest_message(*, recipient: User, waiting: int) -> EmailMultiAlternatives:
         "link": settings.SITE_URL + reverse("community:waiting_stories"),
         "settings_link": settings.SITE_URL + reverse("community:first_reply_settings"),
     }
-    message = EmailMultiAlternatives(
+    return automatic_email(
+        to=recipient.email,
         subject=DIGEST_SUBJECT,
-        body=render_to_string("community/email/waiting_stories.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
-        headers={"Auto-Submitted": "auto-generated"},
+        template="community/email/waiting_stories",
+        context=context,
     )
-    message.attach_alternative(
-        render_to_string("community/email/waiting_stories.html", context), "text/html"
-    )
-    return message
 
 
 def tell_volunteers(*, now: datetime | None = None) -> int:

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.services import queue_account_mail
+from accounts.services import automatic_email, has_verified_email, queue_account_mail
 from community.insights import DECIDING_ACTIONS, insights, zone_of
 from community.models import DecisionTiming, ModerationLog, ReviewItem, WeeklySummary
 
@@ -54,30 +52,21 @@ def record_decision_timing(*, log: ModerationLog, item: ReviewItem) -> DecisionT
 
 def summary_recipients() -> list[User]:
     """Active admins with a verified address: the summary must not reach a stranger's inbox."""
-    verified = EmailAddress.objects.filter(
-        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
-    )
     return list(
         User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True)
         .exclude(email="")
-        .filter(Exists(verified))
+        .filter(has_verified_email())
         .order_by("pk")
     )
 
 
 def _summary_message(*, recipient: User, context: dict[str, object]) -> EmailMultiAlternatives:
-    context = {**context, "zone": zone_of(recipient)}
-    message = EmailMultiAlternatives(
+    return automatic_email(
+        to=recipient.email,
         subject=SUMMARY_SUBJECT,
-        body=render_to_string("community/email/weekly_summary.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
-        headers={"Auto-Submitted": "auto-generated"},
+        template="community/email/weekly_summary",
+        context={**context, "zone": zone_of(recipient)},
     )
-    message.attach_alternative(
-        render_to_string("community/email/weekly_summary.html", context), "text/html"
-    )
-    return message
 
 
 def send_weekly_summary(*, now: datetime | None = None) -> int:
