@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    # SearchVectorField (forum.search) needs it on the system check of Django 6.
+    "django.contrib.postgres",
     "csp",
     "allauth",
     "allauth.account",
