@@ -218,15 +218,19 @@ def seed() -> dict[str, float]:
             given_posts = {"topic_id", "author_id", "position", "body", "body_html"}
             given_posts |= {"status", "created_at"}
             rest, rest_values = _defaults(Post, given_posts)
-            # One post in fifty is not published (waiting, hidden or removed), as searches
-            # must filter those out.
+            # One post in fifty is not published (waiting, hidden or removed), and one topic
+            # in twenty-five is not listed (its opening post waits, is hidden, removed or
+            # deleted), as searches must filter both out.
             cursor.execute(
                 f"INSERT INTO forum_post (id, topic_id, author_id, position, body, body_html, "
                 f"status, created_at, {', '.join(rest)}) "
                 "SELECT g.i, 1 + (g.i - 1) / %s, (%s::int[])[1 + (g.i * 13) %% %s], "
                 "1 + (g.i - 1) %% %s, b.body, '<p>' || b.body || '</p>', "
-                "CASE g.i %% 150 WHEN 0 THEN 'pending' WHEN 50 THEN 'hidden' "
-                "WHEN 100 THEN 'removed' ELSE 'published' END, "
+                "CASE WHEN (g.i - 1) %% %s = 0 AND (1 + (g.i - 1) / %s) %% 25 = 3 "
+                "THEN (ARRAY['pending', 'hidden', 'removed', 'deleted'])"
+                "[1 + ((g.i - 1) / %s / 25) %% 4] "
+                "ELSE CASE g.i %% 150 WHEN 0 THEN 'pending' WHEN 50 THEN 'hidden' "
+                "WHEN 100 THEN 'removed' ELSE 'published' END END, "
                 "timestamptz '2025-01-01' + (g.i / %s) * interval '5 minutes' "
                 "+ ((g.i - 1) %% %s) * interval '3 minutes', "
                 + ", ".join(["%s"] * len(rest_values))
@@ -236,6 +240,9 @@ def seed() -> dict[str, float]:
                     POSTS_PER_TOPIC,
                     user_ids,
                     len(user_ids),
+                    POSTS_PER_TOPIC,
+                    POSTS_PER_TOPIC,
+                    POSTS_PER_TOPIC,
                     POSTS_PER_TOPIC,
                     POSTS_PER_TOPIC,
                     POSTS_PER_TOPIC,
@@ -306,10 +313,22 @@ def measure() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM forum_post")
         (posts,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT status, count(*) FROM forum_topic WHERE status <> 'published' GROUP BY status"
+        )
+        topic_statuses = dict(cursor.fetchall())
+        cursor.execute("SELECT count(*) FROM forum_post WHERE status <> 'published'")
+        (posts_not_published,) = cursor.fetchone()
     relevance = [ms for key, runs in timings.items() if key.startswith("relevance") for ms in runs]
     newest = [ms for key, runs in timings.items() if key.startswith("newest") for ms in runs]
     return {
         "posts": posts,
+        # What every search must leave out.
+        "seeded": {
+            "topics_not_listed": sum(topic_statuses.values()),
+            "topic_statuses": topic_statuses,
+            "posts_not_published": posts_not_published,
+        },
         "runs_per_query": RUNS,
         "queries": {
             key: {

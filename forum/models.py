@@ -105,6 +105,11 @@ class Topic(models.Model):
                 condition=Q(status=Status.PUBLISHED),
             ),
             models.Index(fields=["author", "-created_at"], name="topic_author_recent"),
+            # The few topics not listed (waiting, hidden, removed, deleted): what a search
+            # leaves out, read whole and kept in a hash (PostQuerySet.outside_topics_hidden_from).
+            models.Index(
+                fields=["id"], name="topic_unlisted", condition=~Q(status=Status.PUBLISHED)
+            ),
         ]
 
     def __str__(self) -> str:

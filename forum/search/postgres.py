@@ -80,16 +80,23 @@ def search_posts(
     ).filter(search_vector=tsquery)
     start = (page - 1) * per_page
     if order == Order.NEWEST:
-        count = matching.order_by().values("pk")[: RESULT_CAP + 1].count()
-        # Exact over every match, and only as many rows as the page needs: for a common
-        # word PostgreSQL walks the primary key backwards and stops at the page's last row,
-        # for a rare one it sorts the few matches.
-        newest = matching.order_by("-pk").values_list("pk", flat=True)
-        page_ids = list(newest[start : start + per_page])
+        # The first RESULT_CAP + 1 matches, as below: when that is all of them, this one read
+        # answers both the count and the page. Only a word in more posts than that needs a
+        # second read for the page, exact over every match and only as long as the page: for
+        # a common word PostgreSQL walks the primary key backwards and stops at the page's
+        # last row, for a rarer one it sorts the matches.
+        found = sorted(matching.order_by().values_list("pk", flat=True)[: RESULT_CAP + 1])
+        count = len(found)
+        if count <= RESULT_CAP:
+            page_ids = found[::-1][start : start + per_page]
+        else:
+            newest = matching.order_by("-pk").values_list("pk", flat=True)
+            page_ids = list(newest[start : start + per_page])
     else:
         # The first RESULT_CAP + 1 matches the reader may see, in the order the GIN index
-        # finds them: reading them costs the same whether a word is in ten posts or in half
-        # of them (each one's topic is looked up by key). They are ranked here, all of them
+        # finds them: past the index itself, reading them costs the same whether a word is in
+        # ten posts or in half of them (the topics hidden from the reader are read once, not
+        # looked up per post: scope.searchable_by). They are ranked here, all of them
         # up to RESULT_CAP (beyond it the page says "more than 1,000"); this one read answers
         # both the count and the page.
         ranked = list(

@@ -53,6 +53,24 @@ def test_can_view_post_matches_open_to(status):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("topic_status", Status.values)
+@pytest.mark.parametrize("post_status", Status.values)
+def test_the_scanning_form_of_open_to_finds_exactly_the_same_posts(topic_status, post_status):
+    author = UserFactory()
+    topic = make_topic(author=author)
+    post = make_reply(topic=topic, author=author)
+    Topic.objects.filter(pk=topic.pk).update(status=topic_status)
+    Post.objects.filter(pk=post.pk).update(status=post_status)
+    for reader in (author, UserFactory(), UserFactory(role=Role.MODERATOR), AnonymousUser()):
+        joined = set(Post.objects.open_to(reader).values_list("pk", flat=True))
+        scanned = set(Post.objects.open_to(reader, scanning=True).values_list("pk", flat=True))
+        assert scanned == joined, (topic_status, post_status, reader)
+        assert set(Post.objects.outside_topics_hidden_from(reader)) == set(
+            Post.objects.visible_to(reader)
+        )
+
+
+@pytest.mark.django_db
 def test_muted_members_may_not_publish_anything_but_may_still_follow_report_and_delete():
     from datetime import timedelta
 

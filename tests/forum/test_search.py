@@ -174,8 +174,7 @@ def test_relevance_puts_title_matches_first_and_newest_orders_by_time(member):
 @pytest.mark.django_db
 def test_pages_split_the_matches_and_the_count_stops_at_the_cap(member, monkeypatch):
     topic = make_topic(title="Count", body="Puffin.")
-    for i in range(6):
-        make_reply(topic=topic, body=f"Puffin number {i}.")
+    replies = [make_reply(topic=topic, body=f"Puffin number {i}.") for i in range(6)]
     first = find(member, "puffin", per_page=3, order=Order.NEWEST)
     third = find(member, "puffin", per_page=3, page=3, order=Order.NEWEST)
     assert (first.count, first.page_count, len(first.hits)) == (7, 3, 3)
@@ -188,6 +187,12 @@ def test_pages_split_the_matches_and_the_count_stops_at_the_cap(member, monkeypa
     monkeypatch.setattr(search.sqlite, "RESULT_CAP", 5)
     capped = find(member, "puffin", per_page=3)
     assert (capped.count, capped.more_than_cap, capped.page_count) == (5, True, 2)
+    # Past the cap, newest first is still exact over every match, not over the first few read.
+    newest = find(member, "puffin", per_page=3, order=Order.NEWEST)
+    assert (newest.count, newest.more_than_cap) == (5, True)
+    assert [hit.post_id for hit in newest.hits] == [reply.pk for reply in replies[:-4:-1]]
+    second = find(member, "puffin", per_page=3, page=2, order=Order.NEWEST)
+    assert [hit.post_id for hit in second.hits] == [reply.pk for reply in replies[2::-1]]
 
 
 @pytest.mark.django_db
