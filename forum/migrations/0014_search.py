@@ -1,7 +1,7 @@
 """Each post's search vector, filled for the posts that exist, and its GIN index.
 
 The index is made here, on PostgreSQL only, rather than declared in Post.Meta: GIN does not
-exist on SQLite, which searches an FTS5 table instead (0011). The vector's definition is
+exist on SQLite, which searches an FTS5 table instead (0015). The vector's definition is
 forum.search.postgres._VECTOR; keep the two the same. Topics written before this have no
 search words; their suggestions read the opening post instead (forum.search).
 """
