@@ -220,3 +220,18 @@ def test_stories_like_yours_leave_out_what_the_reader_hides_from_lists(client):
     client.force_login(UserFactory())
     assert "Sleepless and low" in client.get(story.get_absolute_url()).content.decode()
     assert warned.pk
+
+
+@pytest.mark.django_db
+def test_control_characters_in_a_query_are_searched_as_spaces_and_never_echoed(member_client):
+    # A null byte cannot be sent to PostgreSQL at all, and none belongs in a page.
+    make_topic(title="Otter days", body="The otter swam by the weir.")
+    response = member_client.get("/search/", {"q": "otter\x00weir\x02"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 story matched “otter weir”" in html
+    assert "\x00" not in html and "\x02" not in html
+    assert 'value="otter weir "' in html
+    assert "Null characters" not in html
+    by_author = page(member_client, q="otter", author="nobody\x00")
+    assert "\x00" not in by_author and "Null characters" not in by_author
