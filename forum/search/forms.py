@@ -12,13 +12,23 @@ from forum.models import Category
 from .types import MAX_QUERY_LENGTH, Order
 
 
+class KnownChoiceField(forms.ChoiceField):
+    """A value that is not among the choices (a category from an old link, an order typed
+    into the address) means no choice: the search runs without it, and no error asks the
+    member to correct what they never typed."""
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return value if self.valid_value(value) else ""
+
+
 class SearchForm(forms.Form):
     # No max_length here: a query that is too long is explained (forum.search.parse_query)
     # and kept in the box, not cut.
     q = forms.CharField(label="Search for", required=False, strip=False)
-    category = forms.ChoiceField(label="Category", required=False)
+    category = KnownChoiceField(label="Category", required=False)
     author = forms.CharField(label="Written by (username)", required=False, max_length=150)
-    order = forms.ChoiceField(
+    order = KnownChoiceField(
         label="Order",
         required=False,
         choices=[(Order.RELEVANCE.value, "Best match first"), (Order.NEWEST.value, "Newest first")],

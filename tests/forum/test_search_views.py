@@ -235,3 +235,12 @@ def test_control_characters_in_a_query_are_searched_as_spaces_and_never_echoed(m
     assert "Null characters" not in html
     by_author = page(member_client, q="otter", author="nobody\x00")
     assert "\x00" not in by_author and "Null characters" not in by_author
+
+
+@pytest.mark.django_db
+def test_an_unknown_category_or_order_is_no_filter_and_no_error(member_client):
+    make_topic(title="Kestrel", body="A kestrel hovered.")
+    html = page(member_client, q="kestrel", category="gone-away", order="sideways")
+    assert "1 story matched “kestrel”" in html
+    assert "Select a valid choice" not in html
+    assert 'aria-invalid="true"' not in html
