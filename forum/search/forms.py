@@ -38,6 +38,9 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "All categories"), *((c.slug, c.name) for c in categories)]
         self.fields["category"].choices = choices  # type: ignore[attr-defined]
+        # The input type is the widget's own: set as an attribute, it came out as a second
+        # type="..." after type="text", which browsers ignore.
+        self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs.update(
-            {"type": "search", "autocomplete": "off", "maxlength": str(MAX_QUERY_LENGTH * 2)}
+            {"autocomplete": "off", "maxlength": str(MAX_QUERY_LENGTH * 2)}
         )

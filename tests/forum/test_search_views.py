@@ -244,3 +244,9 @@ def test_an_unknown_category_or_order_is_no_filter_and_no_error(member_client):
     assert "1 story matched “kestrel”" in html
     assert "Select a valid choice" not in html
     assert 'aria-invalid="true"' not in html
+
+
+@pytest.mark.django_db
+def test_the_search_field_is_a_search_input_with_one_type(member_client):
+    field = re.search(r'<input[^>]*id="id_q"[^>]*>', page(member_client, q="x")).group(0)
+    assert re.findall(r'\stype="([^"]*)"', field) == ["search"]
