@@ -423,7 +423,9 @@ def search_page(request: AuthenticatedRequest) -> HttpResponse:
     if isinstance(parsed, search.QueryProblem):
         context["problem"] = parsed.value if asked else None
         return render(request, "forum/search.html", context)
-    page = _search_page_number(request.GET.get("page"))
+    page, exact = _search_page_number(params.get("page"))
+    if not exact:
+        return redirect(_search_url(request, params, page))
     order = search.Order.NEWEST if data.get("order") == "newest" else search.Order.RELEVANCE
     found = search.search_posts(
         reader=request.user,
@@ -447,9 +449,15 @@ def search_page(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "forum/search.html", context)
 
 
-def _search_page_number(raw: str | None) -> int:
-    """The page asked for; anything that is not a page number means the first."""
+def _search_page_number(raw: str | None) -> tuple[int, bool]:
+    """The page asked for, and whether `raw` is that page's address. Not a number, zero or
+    below, or "02": the nearest real page, not exact, which the view redirects to (the rule
+    of every list, forum.pagination), so each page of results has one address."""
+    if raw in (None, "", "1"):
+        return 1, True
     try:
-        return max(1, int(raw or "1"))
+        number = int(raw)
     except ValueError:
-        return 1
+        return 1, False
+    nearest = max(number, 1)
+    return nearest, nearest == number and raw == str(number)
