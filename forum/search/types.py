@@ -94,6 +94,10 @@ class SearchHit:
     created_at: datetime
     is_waiting: bool  # the reader's own post, still waiting for a moderator
     page_number: int
+    # The post's content warnings in words ("" for none), and whether the snippet waits behind
+    # them for this reader, as the post itself does on the topic page (forum.content_warnings).
+    warning: str = ""
+    folded: bool = False
 
     @property
     def url(self) -> str:

@@ -254,3 +254,33 @@ def test_an_unknown_category_or_order_is_no_filter_and_no_error(member_client):
 def test_the_search_field_is_a_search_input_with_one_type(member_client):
     field = re.search(r'<input[^>]*id="id_q"[^>]*>', page(member_client, q="x")).group(0)
     assert re.findall(r'\stype="([^"]*)"', field) == ["search"]
+
+
+@pytest.mark.django_db
+def test_a_warned_posts_snippet_folds_as_the_post_does_for_this_reader(client):
+    from forum.content_warnings import Choice, ContentWarning
+
+    services.create_topic(
+        author=UserFactory(),
+        category=CategoryFactory(),
+        title="Hard night",
+        body="The pelican night, and what I nearly did.",
+        warning_flags=ContentWarning.SUICIDE_SELF_HARM,
+    )
+    # The default (fold behind a tap): the words wait behind the warning, as on the topic page.
+    client.force_login(UserFactory())
+    html = page(client, q="pelican")
+    folded = re.search(r'<details class="content-warning">(.*?)</details>', html, re.S)
+    assert folded is not None
+    assert "Content warning: Suicide or self-harm" in folded.group(1)
+    assert "<mark>pelican</mark>" in folded.group(1)
+    # A reader who shows this warning reads the snippet straight away.
+    shows = UserFactory()
+    services.set_content_warning_choices(
+        user=shows, choices={ContentWarning.SUICIDE_SELF_HARM: Choice.SHOW}
+    )
+    client.force_login(shows)
+    html = page(client, q="pelican")
+    assert '<details class="content-warning">' not in html
+    assert "Content warning: Suicide or self-harm" in html
+    assert "<mark>pelican</mark>" in html
