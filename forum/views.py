@@ -406,8 +406,9 @@ def search_page(request: AuthenticatedRequest) -> HttpResponse:
     # text): each is read as a space, in the search and in the boxes that show it back.
     params = request.GET.copy()
     for name in ("q", "author"):
-        if name in params:
-            params[name] = search.without_control_characters(params[name])
+        typed = params.get(name)
+        if typed is not None:
+            params[name] = search.without_control_characters(typed)
     form = SearchForm(params, categories=categories)
     form.is_valid()  # every field is optional; an unknown category or order is ignored
     data = getattr(form, "cleaned_data", {})
