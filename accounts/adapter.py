@@ -32,8 +32,35 @@ REAUTHENTICATION_WORDS = {
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's own sentences ("The email address and/or password you specified are not
+    # correct.", "Be patient, ...") in the site's calm voice; the keys are allauth's.
     error_messages = {
         **DefaultAccountAdapter.error_messages,
+        "account_inactive": "This account is closed.",
+        "email_password_mismatch": (
+            "That email address and password don't match an account here. Please check them, "
+            "or reset your password if you have forgotten it."
+        ),
+        "username_password_mismatch": (
+            "That username and password don't match an account here. Please check them, or "
+            "reset your password if you have forgotten it."
+        ),
+        "email_taken": "That email address already has an account. You can log in with it.",
+        "incorrect_code": "That code isn't the right one. Please check it and try again.",
+        "incorrect_password": "That password isn't the right one. Please try again.",
+        "invalid_or_expired_key": (
+            "This link has expired or was already used. Please ask for a new one."
+        ),
+        "invalid_login": "We couldn't log you in with that. Please check it and try again.",
+        "invalid_password_reset": (
+            "This reset link has expired or was already used. Please ask for a new one."
+        ),
+        "rate_limited": (
+            "That was a lot of tries in a short time, so we have paused for a little while. "
+            "Please try again in a few minutes."
+        ),
+        "username_blacklisted": "That username can't be used here. Please choose another.",
+        "username_taken": "That username is taken. Please choose another one.",
         # Shown for every address, with or without an account, so it reveals nothing.
         "too_many_login_attempts": (
             "There have been several unsuccessful attempts to sign in with this address, so "

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -28,12 +28,12 @@ def profile(request: AuthenticatedRequest, username: str) -> HttpResponse:
     badge, badge_class = badge_of(member.role, member.certified_by)
     show = request.GET.get("show", "")
     raw_page = request.GET.get("page")
-    asked = _page_number(raw_page)
+    asked, exact = _page_number(raw_page)
     # The forum decides what this reader may see of the member's posts (settings.PROFILE_ACTIVITY).
     activity = import_string(settings.PROFILE_ACTIVITY)(
         viewer=request.user, member=member, show=show, page=asked
     )
-    moved = asked != activity.page.number and raw_page != "last"
+    moved = not exact or (asked != activity.page.number and raw_page != "last")
     if moved or (show and show != activity.show):
         # A page past the end (or a list that is not there) lands on the nearest real one.
         query = urlencode({"show": activity.show, "page": activity.page.number})
@@ -52,16 +52,19 @@ def profile(request: AuthenticatedRequest, username: str) -> HttpResponse:
     )
 
 
-def _page_number(raw: str | None) -> int:
-    """The page asked for; "last" is any number past the end. Not a number: no such page."""
+def _page_number(raw: str | None) -> tuple[int, bool]:
+    """The page asked for ("last" is any number past the end), and whether `raw` is that
+    page's address. Not a number, or "02": the first page or page 2, not exact, so the view
+    redirects there as every list does (forum.pagination) rather than dead-ending on a 404."""
     if not raw:
-        return 1
+        return 1, True
     if raw == "last":
-        return 2**31
+        return 2**31, True
     try:
-        return int(raw)
+        number = int(raw)
     except ValueError:
-        raise Http404("No such page.") from None
+        return 1, False
+    return number, raw == str(number)
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -391,9 +391,9 @@ def react(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect(post)
 
 
-def _search_url(request: HttpRequest, page: int) -> str:
-    """This search again, at page `page`."""
-    params = request.GET.copy()
+def _search_url(request: HttpRequest, params: QueryDict, page: int) -> str:
+    """This search (`params`) again, at page `page`."""
+    params = params.copy()
     params["page"] = str(page)
     return f"{request.path}?{params.urlencode()}"
 
@@ -402,16 +402,31 @@ def _search_url(request: HttpRequest, page: int) -> str:
 @require_GET
 def search_page(request: AuthenticatedRequest) -> HttpResponse:
     categories = page_reads.categories()
-    form = SearchForm(request.GET, categories=categories)
+    # Control characters are no part of a question (and PostgreSQL refuses a null byte in any
+    # text): each is read as a space, in the search and in the boxes that show it back.
+    params = request.GET.copy()
+    for name in ("q", "author"):
+        typed = params.get(name)
+        if typed is not None:
+            params[name] = search.without_control_characters(typed)
+    form = SearchForm(params, categories=categories)
     form.is_valid()  # every field is optional; an unknown category or order is ignored
     data = getattr(form, "cleaned_data", {})
-    asked = "q" in request.GET
-    parsed = search.parse_query(request.GET.get("q", ""))
-    context: dict[str, object] = {"form": form, "asked": asked, "problem": None, "results": None}
+    asked = "q" in params
+    parsed = search.parse_query(params.get("q", ""))
+    context: dict[str, object] = {
+        "form": form,
+        "asked": asked,
+        "problem": None,
+        "results": None,
+        "header_search_text": params.get("q", ""),
+    }
     if isinstance(parsed, search.QueryProblem):
         context["problem"] = parsed.value if asked else None
         return render(request, "forum/search.html", context)
-    page = _search_page_number(request.GET.get("page"))
+    page, exact = _search_page_number(params.get("page"))
+    if not exact:
+        return redirect(_search_url(request, params, page))
     order = search.Order.NEWEST if data.get("order") == "newest" else search.Order.RELEVANCE
     found = search.search_posts(
         reader=request.user,
@@ -422,20 +437,28 @@ def search_page(request: AuthenticatedRequest) -> HttpResponse:
         page=page,
     )
     if found.page > found.page_count:
-        return redirect(_search_url(request, found.page_count))
+        return redirect(_search_url(request, params, found.page_count))
     context.update(
         results=found,
         query=parsed.text,
         filtered=bool(data.get("category") or data.get("author", "").strip()),
-        previous_url=_search_url(request, found.page - 1) if found.page > 1 else "",
-        next_url=_search_url(request, found.page + 1) if found.page < found.page_count else "",
+        previous_url=_search_url(request, params, found.page - 1) if found.page > 1 else "",
+        next_url=(
+            _search_url(request, params, found.page + 1) if found.page < found.page_count else ""
+        ),
     )
     return render(request, "forum/search.html", context)
 
 
-def _search_page_number(raw: str | None) -> int:
-    """The page asked for; anything that is not a page number means the first."""
+def _search_page_number(raw: str | None) -> tuple[int, bool]:
+    """The page asked for, and whether `raw` is that page's address. Not a number, zero or
+    below, or "02": the nearest real page, not exact, which the view redirects to (the rule
+    of every list, forum.pagination), so each page of results has one address."""
+    if raw in (None, "", "1"):
+        return 1, True
     try:
-        return max(1, int(raw or "1"))
+        number = int(raw)
     except ValueError:
-        return 1
+        return 1, False
+    nearest = max(number, 1)
+    return nearest, nearest == number and raw == str(number)

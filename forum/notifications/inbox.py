@@ -82,6 +82,16 @@ class InboxItem:
         return self.notification.count
 
     @property
+    def actor_name(self) -> str:
+        """Who caused it, as the line's first words: their username, "A former member" for one
+        whose account deletion was finalised (never the placeholder username left behind),
+        "A member" when nobody is recorded."""
+        actor = self.notification.actor
+        if actor is None:
+            return "A member"
+        return "A former member" if actor.is_former_member else actor.username
+
+    @property
     def can_mute(self) -> bool:
         """Lines about a topic offer to mute it; urgent alerts are never muted."""
         return (

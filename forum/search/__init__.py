@@ -34,6 +34,7 @@ from .types import (
     SearchHit,
     SearchPage,
     parse_query,
+    without_control_characters,
 )
 from .words import key_words
 
@@ -55,6 +56,7 @@ __all__ = [
     "related_stories",
     "search_posts",
     "story_words",
+    "without_control_characters",
 ]
 
 

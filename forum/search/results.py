@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from accounts.models import User
+from forum import content_warnings
 from forum.models import Post, Status
 
 from .marks import marked
@@ -22,6 +23,9 @@ HIT_FIELDS = (
     "topic__category__name",
     "author__username",
     "author__display_name",
+    # A warned post's snippet folds as the post does (content_warnings.folds_for).
+    "warning_flags",
+    "warning_note",
 )
 RELATED_FIELDS = (
     "id",
@@ -38,6 +42,7 @@ def page_count(count: int, per_page: int) -> int:
 
 
 def hit(post: Post, *, title_marks: str, snippet: str, reader: User) -> SearchHit:
+    warned = content_warnings.is_warned(post.warning_flags, post.warning_note)
     return SearchHit(
         post_id=post.pk,
         topic_id=post.topic_id,
@@ -49,6 +54,8 @@ def hit(post: Post, *, title_marks: str, snippet: str, reader: User) -> SearchHi
         created_at=post.created_at,
         is_waiting=post.status == Status.PENDING and post.author_id == reader.pk,
         page_number=(post.position - 1) // settings.POSTS_PER_PAGE + 1,
+        warning=content_warnings.describe(post.warning_flags, post.warning_note) if warned else "",
+        folded=content_warnings.folds_for(reader, post.warning_flags, post.warning_note),
     )
 
 

@@ -19,6 +19,9 @@ RESULT_CAP = 1_000
 # reads them; "or" between two terms means either.
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([\w\'\u2019]+)', re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Control characters (a null byte above all, which PostgreSQL refuses in any text) are no
+# part of a question: they are read as spaces, like the whitespace among them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class Order(StrEnum):
@@ -49,10 +52,16 @@ class ParsedQuery:
         return [w for term in self.terms if not term.excluded for w in term.words]
 
 
+def without_control_characters(raw: str | None) -> str:
+    """What the member typed, as it is searched and shown back in the box: each control
+    character a space."""
+    return _CONTROL.sub(" ", raw or "")
+
+
 def parse_query(raw: str | None) -> ParsedQuery | QueryProblem:
     """What the member asked for, or why it cannot be searched (nothing to look for, or
     longer than MAX_QUERY_LENGTH)."""
-    text = " ".join((raw or "").split())
+    text = " ".join(without_control_characters(raw).split())
     if len(text) > MAX_QUERY_LENGTH:
         return QueryProblem.TOO_LONG
     terms: list[Term] = []
@@ -85,6 +94,10 @@ class SearchHit:
     created_at: datetime
     is_waiting: bool  # the reader's own post, still waiting for a moderator
     page_number: int
+    # The post's content warnings in words ("" for none), and whether the snippet waits behind
+    # them for this reader, as the post itself does on the topic page (forum.content_warnings).
+    warning: str = ""
+    folded: bool = False
 
     @property
     def url(self) -> str:

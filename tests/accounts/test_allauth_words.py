@@ -93,6 +93,45 @@ def test_a_failed_login_keeps_the_voice(client, member):
     assert_site_voice(response, must_say=("Log in",))
 
 
+def test_a_failed_login_says_so_calmly_without_saying_whether_the_account_exists(client, member):
+    known = client.post(
+        reverse("account_login"), {"login": "member@example.test", "password": "wrong-one-x"}
+    ).content.decode()
+    unknown = client.post(
+        reverse("account_login"), {"login": "nobody@example.test", "password": "wrong-one-x"}
+    ).content.decode()
+    for html in (known, unknown):
+        text = visible_text(html)
+        assert "and/or" not in text and "specified" not in text
+        assert "don't match an account" in text
+
+
+def test_a_taken_username_is_explained_in_the_sites_voice(client, member):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "someone-new@example.test",
+            "username": "quiet_harbour",
+            "password1": "a-long-new-password",
+            "password2": "a-long-new-password",
+            "accept_guidelines": "on",
+        },
+    )
+    text = visible_text(response.content.decode())
+    assert "A user with that username already exists" not in text
+    assert "That username is taken" in text
+
+
+def test_allauths_error_messages_speak_the_sites_voice():
+    from allauth.account.adapter import get_adapter
+
+    stiff = re.compile(r"and/or|specified|^Invalid|^Incorrect|Be patient|currently", re.I)
+    for key, message in get_adapter().error_messages.items():
+        # Lantern has no phone numbers: those messages are never shown.
+        if not key.startswith("phone_"):
+            assert not stiff.search(str(message)), (key, message)
+
+
 def test_signup_says_join_lantern(client):
     html = assert_site_voice(
         client.get(reverse("account_signup")), must_say=("Join Lantern", "Log in")

@@ -320,6 +320,20 @@ def test_the_first_visit_welcome_says_where_to_start_until_closed(
 
 
 @pytest.mark.django_db
+def test_a_first_visit_is_not_welcomed_back_and_its_headings_start_at_one(
+    client, django_capture_on_commit_callbacks
+):
+    sign_up_and_confirm(client, django_capture_on_commit_callbacks)
+    html = client.get(reverse("forum:home")).content.decode()
+    assert "Welcome back" not in html
+    headings = re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", html)
+    assert headings[0] == ("1", WELCOME)
+    # Once closed, the home page greets a returning member as before.
+    client.post(reverse("accounts:dismiss_welcome"), {"next": "/"})
+    assert "<h1>Welcome back, new_leaf</h1>" in client.get(reverse("forum:home")).content.decode()
+
+
+@pytest.mark.django_db
 def test_the_welcome_is_not_shown_again_at_a_later_sign_in(
     client, django_capture_on_commit_callbacks
 ):

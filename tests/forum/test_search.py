@@ -36,6 +36,14 @@ def test_an_empty_or_wordless_query_asks_for_words():
     assert parse_query("-only -left -out") is QueryProblem.EMPTY
 
 
+def test_control_characters_part_words_like_spaces():
+    parsed = parse_query("first\x00week\x7f")
+    assert not isinstance(parsed, QueryProblem)
+    assert parsed.text == "first week"
+    assert parsed.words == ["first", "week"]
+    assert parse_query("\x00\x01") is QueryProblem.EMPTY
+
+
 def test_a_query_longer_than_the_limit_is_refused_not_cut():
     assert parse_query("word " * 60) is QueryProblem.TOO_LONG
     assert not isinstance(parse_query("word " * 30), QueryProblem)

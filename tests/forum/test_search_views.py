@@ -120,7 +120,11 @@ def test_an_out_of_range_page_goes_to_the_last_real_page(member_client, settings
     response = member_client.get("/search/", {"q": "wombat", "page": "9"})
     assert response.status_code == 302
     assert response["Location"] == "/search/?q=wombat&page=2"
-    assert member_client.get("/search/", {"q": "wombat", "page": "x"}).status_code == 200
+    # What names no page, or names one in another way, redirects too: one address a page.
+    for odd, nearest in (("x", 1), ("0", 1), ("-3", 1), ("02", 2), ("1.5", 1)):
+        response = member_client.get("/search/", {"q": "wombat", "page": odd})
+        assert response.status_code == 302, odd
+        assert response["Location"] == f"/search/?q=wombat&page={nearest}"
 
 
 @pytest.mark.django_db
@@ -220,3 +224,63 @@ def test_stories_like_yours_leave_out_what_the_reader_hides_from_lists(client):
     client.force_login(UserFactory())
     assert "Sleepless and low" in client.get(story.get_absolute_url()).content.decode()
     assert warned.pk
+
+
+@pytest.mark.django_db
+def test_control_characters_in_a_query_are_searched_as_spaces_and_never_echoed(member_client):
+    # A null byte cannot be sent to PostgreSQL at all, and none belongs in a page.
+    make_topic(title="Otter days", body="The otter swam by the weir.")
+    response = member_client.get("/search/", {"q": "otter\x00weir\x02"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 story matched “otter weir”" in html
+    assert "\x00" not in html and "\x02" not in html
+    assert 'value="otter weir "' in html
+    assert "Null characters" not in html
+    by_author = page(member_client, q="otter", author="nobody\x00")
+    assert "\x00" not in by_author and "Null characters" not in by_author
+
+
+@pytest.mark.django_db
+def test_an_unknown_category_or_order_is_no_filter_and_no_error(member_client):
+    make_topic(title="Kestrel", body="A kestrel hovered.")
+    html = page(member_client, q="kestrel", category="gone-away", order="sideways")
+    assert "1 story matched “kestrel”" in html
+    assert "Select a valid choice" not in html
+    assert 'aria-invalid="true"' not in html
+
+
+@pytest.mark.django_db
+def test_the_search_field_is_a_search_input_with_one_type(member_client):
+    field = re.search(r'<input[^>]*id="id_q"[^>]*>', page(member_client, q="x")).group(0)
+    assert re.findall(r'\stype="([^"]*)"', field) == ["search"]
+
+
+@pytest.mark.django_db
+def test_a_warned_posts_snippet_folds_as_the_post_does_for_this_reader(client):
+    from forum.content_warnings import Choice, ContentWarning
+
+    services.create_topic(
+        author=UserFactory(),
+        category=CategoryFactory(),
+        title="Hard night",
+        body="The pelican night, and what I nearly did.",
+        warning_flags=ContentWarning.SUICIDE_SELF_HARM,
+    )
+    # The default (fold behind a tap): the words wait behind the warning, as on the topic page.
+    client.force_login(UserFactory())
+    html = page(client, q="pelican")
+    folded = re.search(r'<details class="content-warning">(.*?)</details>', html, re.S)
+    assert folded is not None
+    assert "Content warning: Suicide or self-harm" in folded.group(1)
+    assert "<mark>pelican</mark>" in folded.group(1)
+    # A reader who shows this warning reads the snippet straight away.
+    shows = UserFactory()
+    services.set_content_warning_choices(
+        user=shows, choices={ContentWarning.SUICIDE_SELF_HARM: Choice.SHOW}
+    )
+    client.force_login(shows)
+    html = page(client, q="pelican")
+    assert '<details class="content-warning">' not in html
+    assert "Content warning: Suicide or self-harm" in html
+    assert "<mark>pelican</mark>" in html

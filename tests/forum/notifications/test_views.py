@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import FORMER_MEMBER, FORMER_USERNAME
 from forum.models import (
     Delivery,
     Notification,
@@ -299,3 +300,15 @@ def test_mark_as_read_goes_back_to_the_page_it_was_pressed_on(member, member_cli
     assert member_client.post(url, {"next": "https://elsewhere.example/"}).url == (
         reverse("forum:notifications")
     )
+
+
+def test_a_former_member_is_named_as_one_not_by_their_placeholder(member_client, replied_to):
+    # What finalising an account deletion leaves (community.services.leaving).
+    actor = replied_to.actor
+    actor.username = f"{FORMER_USERNAME}0123456789ab"
+    actor.display_name = FORMER_MEMBER
+    actor.is_active = False
+    actor.save()
+    page = member_client.get(reverse("forum:notifications")).content.decode()
+    assert "A former member replied to your topic" in page
+    assert FORMER_USERNAME not in page
