@@ -127,6 +127,15 @@ def test_the_story_template_keeps_what_was_typed_and_shows_no_errors(member_clie
     assert not Post.objects.exists()
 
 
+def test_enter_in_the_title_posts_the_topic_not_the_story_template(member_client):
+    # A browser submits a form on Enter with its first submit button.
+    category = CategoryFactory()
+    page = member_client.get(reverse("forum:new_topic", args=[category.slug])).content.decode()
+    form = page[page.index("data-posting-form") :]
+    first = re.search(r"<button type=\"submit\"([^>]*)>([^<]*)</button>", form)
+    assert first is not None and first.group(2) == "Post topic", first
+
+
 def test_the_story_template_is_added_once():
     once = start_from_story_template("Day one.")
     assert once.startswith(STORY_TEMPLATE) and once.endswith("Day one.")
