@@ -48,7 +48,7 @@ def test_a_member_finds_a_published_story_and_never_a_waiting_or_hidden_one(live
     header.get_by_label("Search stories").fill("heron")
     header.get_by_role("button", name="Search").click()
 
-    expect(page.get_by_role("heading", name="1 story matched “heron”")).to_be_visible()
+    expect(page.get_by_role("heading", name="1 post matched “heron”")).to_be_visible()
     result = page.get_by_role("link", name="The first morning by the water")
     expect(result).to_be_visible()
     expect(page.locator(".search-snippet mark").first).to_have_text("heron")
@@ -60,7 +60,7 @@ def test_a_member_finds_a_published_story_and_never_a_waiting_or_hidden_one(live
 
     page.get_by_label("Search for").fill("albatross")
     page.get_by_role("button", name="Search", exact=True).last.click()
-    expect(page.get_by_role("heading", name="No stories matched “albatross”")).to_be_visible()
+    expect(page.get_by_role("heading", name="No posts matched “albatross”")).to_be_visible()
     check_layout(page, "a search with no results")
 
     page.get_by_label("Search for").fill("heron")

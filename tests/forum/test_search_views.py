@@ -44,7 +44,7 @@ def test_finds_a_published_story_and_links_to_the_post(member_client):
     topic = make_topic(title="Night walks", body="The moon over the harbour calmed me.")
     reply = make_reply(topic=topic, body="The harbour at dawn is lovely too.")
     html = page(member_client, q="harbour")
-    assert "2 stories matched “harbour”" in html
+    assert "2 posts matched “harbour”" in html
     assert f'href="/t/{topic.pk}/?page=1#post-1"' in html
     assert f'href="/t/{topic.pk}/?page=1#post-{reply.position}"' in html
     assert "<mark>harbour</mark>" in html
@@ -61,7 +61,7 @@ def test_other_members_waiting_hidden_and_removed_posts_are_never_found(member_c
     hidden_topic = make_topic(author=author, title="Zebra topic", body="Zebra.")
     services.set_post_status(post=hidden_topic.posts.get(), status=Status.HIDDEN)
     html = page(member_client, q="zebra")
-    assert "No stories matched “zebra”" in html
+    assert "No posts matched “zebra”" in html
     for hidden in ("zebra hidden", "zebra removed", "zebra waiting", "Zebra topic"):
         assert hidden not in html
 
@@ -105,7 +105,7 @@ def test_a_too_long_query_is_explained_and_kept_in_the_box(member_client):
 def test_no_matches_suggests_what_to_try_and_keeps_the_filters(member_client):
     category = CategoryFactory()
     html = page(member_client, q="quokka", category=category.slug, author="someone", order="newest")
-    assert "No stories matched “quokka”" in html
+    assert "No posts matched “quokka”" in html
     assert "search every category and author" in html
     assert f'<option value="{category.slug}" selected>' in html
     assert 'value="someone"' in html
@@ -233,7 +233,7 @@ def test_control_characters_in_a_query_are_searched_as_spaces_and_never_echoed(m
     response = member_client.get("/search/", {"q": "otter\x00weir\x02"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "1 story matched “otter weir”" in html
+    assert "1 post matched “otter weir”" in html
     assert "\x00" not in html and "\x02" not in html
     assert 'value="otter weir "' in html
     assert "Null characters" not in html
@@ -245,7 +245,7 @@ def test_control_characters_in_a_query_are_searched_as_spaces_and_never_echoed(m
 def test_an_unknown_category_or_order_is_no_filter_and_no_error(member_client):
     make_topic(title="Kestrel", body="A kestrel hovered.")
     html = page(member_client, q="kestrel", category="gone-away", order="sideways")
-    assert "1 story matched “kestrel”" in html
+    assert "1 post matched “kestrel”" in html
     assert "Select a valid choice" not in html
     assert 'aria-invalid="true"' not in html
 
