@@ -350,10 +350,15 @@ def test_make_run_sends_a_held_email_on_schedule_without_redis(local_server):
     for mime in ("Content-Type", "Content-Transfer-Encoding", "MIME-Version", "=3D"):
         assert mime not in email
 
-    with sqlite3.connect(local_server["db"] / "lantern.sqlite3") as db:
-        status = db.execute(
-            "select status from forum_emailoutbox where id = ?", (facts["id"],)
-        ).fetchone()
-    assert status == ("sent",)
+    def marked_sent() -> bool:
+        with sqlite3.connect(local_server["db"] / "lantern.sqlite3") as db:
+            status = db.execute(
+                "select status from forum_emailoutbox where id = ?", (facts["id"],)
+            ).fetchone()
+        return status == ("sent",)
+
+    # The row is marked sent once the email is out, so the console shows it a moment before the
+    # row says so.
+    wait_until(marked_sent, timeout=10, interval=0.1, what="the held email's row to be sent")
     # One scheduler, in the serving process; runserver's autoreloader parent starts none.
     assert output().count("Scheduled jobs run in this process") == 1
