@@ -41,21 +41,30 @@ class PageInfo:
         return self.count > 1
 
 
+def requested_page(raw: str | None) -> tuple[int, bool]:
+    """The page number `raw` asks for, at least 1, and whether `raw` is that page's address.
+    Not a number, zero or below: page 1, not exact. For lists whose length is known only once
+    the page is read (search); page_from_request also caps at the end."""
+    if raw in (None, "", "1"):
+        return 1, True
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1, False
+    nearest = max(number, 1)
+    # "02" and " 2" name page 2 but are not its address; the redirect gives one address a page.
+    return nearest, nearest == number and raw == str(number)
+
+
 def page_from_request(raw: str | None, *, items: int, per_page: int) -> PageInfo:
     """The requested page, where "last" means the last one; a page that can't exist gives the
     nearest real one, marked not exact."""
     count = max(1, -(-items // per_page))
-    if raw in (None, "", "1"):
-        return PageInfo(1, count)
     if raw == "last":
         return PageInfo(count, count)
-    try:
-        number = int(raw)
-    except (TypeError, ValueError):
-        return PageInfo(1, count, exact=False)
-    nearest = min(max(number, 1), count)
-    # "02" and " 2" name page 2 but are not its address; the redirect gives one address a page.
-    return PageInfo(nearest, count, exact=nearest == number and raw == str(number))
+    number, exact = requested_page(raw)
+    nearest = min(number, count)
+    return PageInfo(nearest, count, exact=exact and nearest == number)
 
 
 def redirect_to_page(request: HttpRequest, page: PageInfo) -> HttpResponseRedirect:

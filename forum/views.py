@@ -32,7 +32,7 @@ from . import (
 )
 from .forms import EditPostForm, ReplyForm, TopicForm, start_from_story_template
 from .models import Category, Post, Topic
-from .pagination import page_from_request, redirect_to_page
+from .pagination import page_from_request, redirect_to_page, requested_page
 from .search.forms import SearchForm
 from .situation import words_for
 
@@ -424,7 +424,7 @@ def search_page(request: AuthenticatedRequest) -> HttpResponse:
     if isinstance(parsed, search.QueryProblem):
         context["problem"] = parsed.value if asked else None
         return render(request, "forum/search.html", context)
-    page, exact = _search_page_number(params.get("page"))
+    page, exact = requested_page(params.get("page"))
     if not exact:
         return redirect(_search_url(request, params, page))
     order = search.Order.NEWEST if data.get("order") == "newest" else search.Order.RELEVANCE
@@ -448,17 +448,3 @@ def search_page(request: AuthenticatedRequest) -> HttpResponse:
         ),
     )
     return render(request, "forum/search.html", context)
-
-
-def _search_page_number(raw: str | None) -> tuple[int, bool]:
-    """The page asked for, and whether `raw` is that page's address. Not a number, zero or
-    below, or "02": the nearest real page, not exact, which the view redirects to (the rule
-    of every list, forum.pagination), so each page of results has one address."""
-    if raw in (None, "", "1"):
-        return 1, True
-    try:
-        number = int(raw)
-    except ValueError:
-        return 1, False
-    nearest = max(number, 1)
-    return nearest, nearest == number and raw == str(number)
